@@ -1,0 +1,55 @@
+# Two commands matter:  `make lab` (set up, open JupyterLab)  and  `make test` (set up, run every test).
+# Everything else is a helper. Only Python 3.10-3.13 with pip and venv, and make, are needed.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+LOCK   := requirements/lock-py$(PYVER).txt
+STAMP  := $(VENV)/.installed-py$(PYVER)
+# Offline-friendly JupyterLab: no update checks, no news fetched.
+LAB_FLAGS := --ServerApp.root_dir=$(CURDIR) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+             --LabApp.news_url=None
+
+.PHONY: help install lab test test-fast notebooks data lock bench clean
+
+help:
+	@echo "make lab        set up .venv (first time only) and open the course in JupyterLab"
+	@echo "make test       set up .venv and run every test (unit, checker, notebooks)"
+	@echo "make notebooks  regenerate notebooks/ and solutions/*.ipynb from solutions/*.py"
+	@echo "make data       verify the datasets and restore any that are missing or damaged"
+	@echo "make lock       re-resolve requirements/lock-py3.X.txt (course authors)"
+
+$(STAMP): pyproject.toml $(LOCK)
+	@test -n "$(PYVER)" || { echo "error: '$(PYTHON)' was not found; install Python 3.10-3.13 or run make PYTHON=/path/to/python3"; exit 1; }
+	@test -f "$(LOCK)" || { echo "error: no lock file for Python $(PYVER) ($(LOCK)); the course supports 3.10-3.13: run make PYTHON=python3.12 (for example)"; exit 1; }
+	@if [ -x "$(PY)" ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
+		echo "$(VENV) was made with another Python; recreating it"; rm -rf "$(VENV)"; fi
+	@test -x "$(PY)" || $(PYTHON) -m venv "$(VENV)"
+	@echo "Installing the course's pinned packages into $(VENV) (first time: about a minute)..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c "$(LOCK)" -e ".[test]"
+	@rm -f $(VENV)/.installed-py*
+	@touch "$(STAMP)"
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS)
+
+test: $(STAMP)
+	$(PY) -m pytest tests solutions notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+test-fast: $(STAMP)
+	$(PY) -m pytest tests -p no:cacheprovider -m "not slow"
+
+notebooks: $(STAMP)
+	$(PY) -m course_utils notebooks
+
+data: $(STAMP)
+	$(PY) -m course_utils data --restore
+
+lock:
+	tools/lock.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache grades.csv
