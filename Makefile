@@ -10,6 +10,10 @@ STAMP  := $(VENV)/.installed-py$(PYVER)
 # Offline-friendly JupyterLab: no update checks, no news fetched.
 LAB_FLAGS := --ServerApp.root_dir=$(CURDIR) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
              --LabApp.news_url=None
+# Jupyter refuses to run as root unless told; containers and CI often are root.
+ifeq ($(shell id -u),0)
+LAB_FLAGS += --allow-root
+endif
 
 .PHONY: help install lab test test-fast notebooks data lock bench clean
 

@@ -98,10 +98,21 @@ def check_datasets() -> list:
 
 def check_kernel(timeout: float = 60) -> Item:
     """Start a kernel, import course_utils in it, and report its Python."""
-    try:
-        from jupyter_client.manager import start_new_kernel
+    from course_utils.grading import new_kernel_manager
 
-        km, kc = start_new_kernel(kernel_name="python3", startup_timeout=timeout)
+    km = kc = None
+    try:
+        km = new_kernel_manager(asynchronous=False)(kernel_name="python3")
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=timeout)
+        outputs = []
+        reply = kc.execute_interactive(
+            "import sys, course_utils; print(sys.executable)",
+            timeout=timeout,
+            output_hook=outputs.append,
+        )
     except Exception as exc:  # noqa: BLE001
         return Item(
             "kernel starts",
@@ -109,26 +120,21 @@ def check_kernel(timeout: float = 60) -> Item:
             f"{type(exc).__name__}: {exc}",
             "python -m ipykernel install --sys-prefix  (then restart JupyterLab)",
         )
-    try:
-        outputs = []
-        reply = kc.execute_interactive(
-            "import sys, course_utils; print(sys.executable)",
-            timeout=timeout,
-            output_hook=lambda msg: outputs.append(msg),
-        )
-        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream").strip()
-        if reply["content"]["status"] != "ok":
-            return Item(
-                "kernel starts",
-                False,
-                f"the kernel cannot import course_utils ({reply['content'].get('ename')})",
-                "the 'python3' kernel is not this environment's Python: run "
-                "`python -m ipykernel install --sys-prefix` with the course's Python",
-            )
-        return Item("kernel starts", True, f"python3 kernel runs {text}")
     finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        if kc is not None:
+            kc.stop_channels()
+        if km is not None and km.has_kernel:
+            km.shutdown_kernel(now=True)
+    if reply["content"]["status"] != "ok":
+        return Item(
+            "kernel starts",
+            False,
+            f"the python3 kernel cannot import course_utils ({reply['content'].get('ename')})",
+            "the 'python3' kernel is not this environment's Python: run "
+            "`python -m ipykernel install --sys-prefix` with the course's Python",
+        )
+    text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream").strip()
+    return Item("kernel starts", True, f"python3 kernel runs {text}")
 
 
 def run(kernel: bool = True, out=None) -> bool:

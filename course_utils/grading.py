@@ -15,10 +15,13 @@ import contextlib
 import csv
 import importlib
 import json
+import math
 import os
 import re
 import tempfile
+import threading
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +31,8 @@ from course_utils.checks import MIME_TYPE
 from course_utils.console import format_table
 
 NOTEBOOK_ROW = "(notebook)"
+#: Seconds past the budget before a kernel that ignores the interrupt is killed.
+WATCHDOG_GRACE = 20
 
 
 @dataclass
@@ -127,8 +132,35 @@ def _first_error(nb):
     return None
 
 
+def new_kernel_manager(asynchronous: bool = True):
+    """A kernel manager class for the course's python3 kernel.
+
+    On Linux and macOS the kernel talks over local (IPC) sockets rather than TCP
+    on localhost: nothing listens on a port, and ipykernel prints no warning.
+    The socket files are removed when the kernel shuts down. nbclient needs the
+    asynchronous manager (a blocking client would freeze its timeouts).
+    """
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+
+    base = AsyncKernelManager if asynchronous else KernelManager
+
+    class CourseKernelManager(base):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if os.name == "posix":
+                self.transport = "ipc"
+                self.ip = os.path.join(tempfile.gettempdir(), f"course-kernel-{uuid.uuid4().hex[:12]}")
+
+    return CourseKernelManager
+
+
 def _execute(nb, workdir: Path, timeout: float):
-    """Run every cell; return a problem string or "" (errors inside cells are kept)."""
+    """Run every cell; return a problem string or "" (errors inside cells are kept).
+
+    ``timeout`` is the budget for the whole notebook. When it runs out the kernel
+    is interrupted (so the running cell stops), and a watchdog kills a kernel
+    that ignores the interrupt.
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -137,24 +169,46 @@ def _execute(nb, workdir: Path, timeout: float):
         timeout=int(timeout),
         kernel_name="python3",
         allow_errors=True,
+        interrupt_on_timeout=True,
+        shutdown_kernel="immediate",  # a timed-out kernel may be busy: do not wait for it
         resources={"metadata": {"path": str(workdir)}},
+        kernel_manager_class=new_kernel_manager(),
     )
     deadline = time.monotonic() + timeout
-    index = 0
+    finished = threading.Event()
+
+    def watchdog():
+        # Last resort for a kernel that ignores the interrupt: kill its process.
+        if not finished.wait(timeout + WATCHDOG_GRACE):
+            km = client.km
+            process = getattr(getattr(km, "provisioner", None), "process", None)
+            if process is not None:
+                with contextlib.suppress(Exception):
+                    process.kill()
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    index, out_of_time = 0, None
     try:
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise CellTimeoutError(f"out of time before cell {index + 1}")
-                client.timeout = max(1, int(remaining))
+                client.timeout = max(1, math.ceil(deadline - time.monotonic()))
                 client.execute_cell(cell, index)
+                if time.monotonic() >= deadline:
+                    out_of_time = index + 1  # this cell used up the budget
+                    break
     except CellTimeoutError:
-        return f"timed out after {timeout:g} s in cell {index + 1}; the cells after it did not run"
+        out_of_time = index + 1
     except DeadKernelError as exc:
-        return f"the kernel died in cell {index + 1} ({exc}); the cells after it did not run"
+        if time.monotonic() > deadline:
+            out_of_time = index + 1
+        else:
+            return f"the kernel died in cell {index + 1} ({exc}); the cells after it did not run"
     except Exception as exc:  # noqa: BLE001 - one bad notebook never stops grading
         return f"could not run the notebook: {type(exc).__name__}: {exc}"
+    finally:
+        finished.set()
+    if out_of_time is not None:
+        return f"timed out after {timeout:g} s in cell {max(out_of_time, 1)}; the cells after it did not run"
     return ""
 
 
