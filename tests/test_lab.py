@@ -32,7 +32,7 @@ def make_lab_command(root) -> list:
 
 def test_make_lab_command_is_offline_and_rooted_at_the_course(root):
     cmd = make_lab_command(root)
-    assert cmd[0].endswith(".venv/bin/jupyter") and cmd[1] == "lab"
+    assert cmd[0].endswith("/bin/jupyter") and cmd[1] == "lab"  # inside the venv make created
     assert f"--ServerApp.root_dir={root}" in cmd
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in cmd
     assert ("--allow-root" in cmd) == (os.geteuid() == 0)
