@@ -12,6 +12,7 @@ generator with ``python -m course_utils data --restore``.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import tempfile
@@ -49,6 +50,20 @@ def _read_tour_orders(path: Path) -> pd.DataFrame:
     return df
 
 
+def _read_online_retail(path: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        path,
+        dtype={"InvoiceNo": "string", "StockCode": "string", "Description": "string", "Quantity": "int64",
+               "UnitPrice": "float64", "CustomerID": "Int64", "Country": "string"},
+        parse_dates=["InvoiceDate"],
+        date_format="%Y-%m-%d %H:%M",
+    )
+
+
+def _read_online_retail_truth(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"CustomerID": "Int64", "segment": "string"})
+
+
 DATASETS = {
     d.name: d
     for d in [
@@ -60,8 +75,58 @@ DATASETS = {
             read=_read_tour_orders,
             notebook="00",
         ),
+        Dataset(
+            name="online_retail",
+            filename="online_retail.csv.gz",
+            description="281k line items of a UK gift shop, Dec 2010 - Dec 2011, UCI Online Retail schema, messy",
+            write=synthetic.write_online_retail,
+            read=_read_online_retail,
+            notebook="01",
+        ),
+        Dataset(
+            name="online_retail_truth",
+            filename="online_retail_truth.csv",
+            description="the planted behaviour segment of each of the 4,000 online_retail customers",
+            write=synthetic.write_online_retail_truth,
+            read=_read_online_retail_truth,
+            notebook="01",
+        ),
     ]
 }
+
+UCI_RENAMES = {"Invoice": "InvoiceNo", "Price": "UnitPrice", "Customer ID": "CustomerID"}
+
+
+def read_uci_online_retail(path) -> pd.DataFrame:
+    """Read the real UCI Online Retail (or Online Retail II) file, if you have it.
+
+    Accepts the CSV export (dates like ``12/1/2010 8:26``) or the ``.xlsx``
+    (needs ``openpyxl``). Online Retail II's column names are renamed to the
+    schema of ``load("online_retail")``, so every course function runs on it.
+    The course never downloads it: bring your own copy.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; download the UCI file yourself and pass its path")
+    if path.suffix.lower() in {".xlsx", ".xls"}:
+        try:
+            df = pd.read_excel(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str})
+        except ImportError as exc:
+            raise ImportError(
+                "reading .xlsx needs openpyxl: `pip install openpyxl`, or save the sheet as CSV"
+            ) from exc
+    else:
+        df = pd.read_csv(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str}, encoding="latin-1")
+    df = df.rename(columns=UCI_RENAMES)
+    from course_utils.rfm import RETAIL_COLUMNS_REQUIRED, parse_dates, require_columns
+
+    require_columns(df, RETAIL_COLUMNS_REQUIRED, what=path.name)
+    if not pd.api.types.is_datetime64_any_dtype(df["InvoiceDate"]):
+        df["InvoiceDate"] = pd.to_datetime(df["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce").fillna(
+            parse_dates(df["InvoiceDate"], "InvoiceDate")
+        )
+    df["CustomerID"] = pd.to_numeric(df["CustomerID"], errors="coerce").round().astype("Int64")
+    return df
 
 
 def data_dir() -> Path:
@@ -122,8 +187,14 @@ def list_datasets() -> pd.DataFrame:
 
 
 def sha256(file: Path) -> str:
+    """sha256 of a file's content; for ``.gz`` files, of the decompressed content.
+
+    Gzip output can differ between zlib builds on different platforms while the
+    data inside is identical, so compressed files are checked by what they hold.
+    """
     h = hashlib.sha256()
-    with open(file, "rb") as fh:
+    opener = gzip.open if str(file).endswith(".gz") else open
+    with opener(file, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -183,7 +254,10 @@ def restore(names=None, force: bool = False) -> list:
 
 def write_checksums() -> Path:
     """Rewrite ``SHA256SUMS`` from the files present (for course authors)."""
-    lines = ["# sha256 of every shipped dataset; check with: sha256sum -c SHA256SUMS"]
+    lines = [
+        "# sha256 of every shipped dataset's content (of the decompressed data for .gz files).",
+        "# Check by hand with: sha256sum FILE, or zcat FILE.gz | sha256sum",
+    ]
     for spec in sorted(DATASETS.values(), key=lambda s: s.filename):
         file = data_dir() / spec.filename
         if not file.exists():
