@@ -252,8 +252,9 @@ def compute_rfm(
                 f"as_of={snapshot.date()} is before the last transaction ({last_day.date()}); "
                 "recency would be negative. Use a later date or filter the transactions first."
             )
-    customers = transactions[customer_col]
-    frame = pd.DataFrame({"c": customers.to_numpy(), "d": dates.to_numpy(), "m": transactions[amount_col].to_numpy()})
+    customers = transactions[customer_col].reset_index(drop=True)  # keeps its dtype (e.g. Int64)
+    frame = pd.DataFrame({"c": customers, "d": dates.reset_index(drop=True),
+                          "m": transactions[amount_col].reset_index(drop=True)})
     grouped = frame.groupby("c", sort=True)
     last = grouped["d"].max()
     out = pd.DataFrame(index=last.index)
@@ -261,7 +262,7 @@ def compute_rfm(
     if invoice_col is None:
         out["frequency"] = grouped.size().astype("int64")
     else:
-        pairs = pd.DataFrame({"c": customers.to_numpy(), "i": transactions[invoice_col].to_numpy()})
+        pairs = pd.DataFrame({"c": customers, "i": transactions[invoice_col].reset_index(drop=True)})
         out["frequency"] = pairs.drop_duplicates().groupby("c", sort=True).size().astype("int64")
     out["monetary"] = grouped["m"].sum().astype("float64")
     out.index.name = customer_col

@@ -1,0 +1,284 @@
+"""Choosing k, profiling clusters and naming them.
+
+* :func:`elbow_curve` and :func:`find_knee`: inertia against k, and the knee of
+  that curve found the Kneedle way (no extra dependency).
+* :func:`silhouette_curve`: mean silhouette against k.
+* :func:`bootstrap_stability`: does the same k give the same clusters on
+  resampled data? Mean pairwise ARI over resamples.
+* :func:`profile_clusters`, :func:`name_clusters`: per-cluster medians, and
+  business names from documented rules on those medians.
+* :func:`match_labels`: relabel clusters to best match a reference labelling.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+
+def check_features(X, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a 2-D float array, or raise saying what is wrong."""
+    if isinstance(X, pd.DataFrame):
+        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if bad:
+            raise ValueError(f"{name} column(s) {bad} are not numeric; cluster numeric features only")
+    try:
+        arr = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be numeric, got {type(X).__name__}: {exc}") from exc
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (rows x features), got shape {arr.shape}")
+    if arr.shape[0] < 3:
+        raise ValueError(f"{name} has {arr.shape[0]} rows; clustering needs at least 3")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} has {int((~np.isfinite(arr)).sum())} NaN or infinite values; impute or drop them")
+    return arr
+
+
+def _check_ks(ks, n_rows: int) -> list:
+    try:
+        ks = [int(k) for k in ks]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"ks must be whole numbers, got {ks!r}") from exc
+    if not ks:
+        raise ValueError("ks is empty; give the numbers of clusters to try, e.g. range(2, 11)")
+    bad = [k for k in ks if not 2 <= k < n_rows]
+    if bad:
+        raise ValueError(f"every k must be from 2 to {n_rows - 1} (the number of rows - 1), got {bad}")
+    return ks
+
+
+def kmeans(k: int, random_state: int = 0, n_init: int = 10) -> KMeans:
+    """The course's K-Means: k-means++ starts, ``n_init`` restarts, a fixed seed."""
+    return KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+
+
+def elbow_curve(X, ks=range(2, 11), random_state: int = 0, n_init: int = 10) -> pd.DataFrame:
+    """Inertia (within-cluster sum of squares) of K-Means for each k."""
+    arr = check_features(X)
+    ks = _check_ks(ks, len(arr))
+    rows = [{"k": k, "inertia": kmeans(k, random_state, n_init).fit(arr).inertia_} for k in ks]
+    return pd.DataFrame(rows)
+
+
+def find_knee(ks, values, direction: str = "decreasing", min_gain: float = 0.05):
+    """The knee of a convex curve, Kneedle style; ``None`` when there is none.
+
+    Both axes are scaled to [0, 1]; the knee is the point farthest above the
+    straight line from the first to the last point (for a decreasing curve, after
+    flipping it to increasing). If that distance is under ``min_gain`` the curve
+    is close to a straight line and has no knee worth the name.
+
+    Parameters
+    ----------
+    ks, values : sequences of equal length, at least 3 points, ks increasing.
+    direction : "decreasing" (inertia) or "increasing".
+    """
+    if direction not in ("decreasing", "increasing"):
+        raise ValueError(f"direction must be 'decreasing' or 'increasing', got {direction!r}")
+    x = np.asarray(list(ks), dtype=float)
+    y = np.asarray(list(values), dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
+        raise ValueError(f"ks and values must be 1-D of the same length >= 3, got {x.shape} and {y.shape}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("ks and values must be finite numbers")
+    if np.any(np.diff(x) <= 0):
+        raise ValueError(f"ks must increase, got {list(ks)}")
+    if np.ptp(y) == 0:
+        return None
+    xn = (x - x.min()) / np.ptp(x)
+    yn = (y - y.min()) / np.ptp(y)
+    if direction == "decreasing":
+        yn = 1 - yn
+    gain = yn - xn
+    best = int(np.argmax(gain))
+    if gain[best] < min_gain:
+        return None
+    return int(x[best]) if float(x[best]).is_integer() else float(x[best])
+
+
+def silhouette_curve(X, ks=range(2, 11), random_state: int = 0, n_init: int = 10, sample_size=None) -> pd.DataFrame:
+    """Mean silhouette of K-Means for each k (on a seeded sample if ``sample_size``)."""
+    arr = check_features(X)
+    ks = _check_ks(ks, len(arr))
+    rows = []
+    for k in ks:
+        labels = kmeans(k, random_state, n_init).fit_predict(arr)
+        score = silhouette_score(arr, labels, sample_size=sample_size, random_state=random_state)
+        rows.append({"k": k, "silhouette": float(score)})
+    return pd.DataFrame(rows)
+
+
+def bootstrap_stability(X, ks=range(2, 11), n_resamples: int = 10, random_state: int = 0, n_init: int = 3):
+    """How reproducible are the clusters for each k?
+
+    For each k, fit K-Means on ``n_resamples`` bootstrap resamples (rows drawn
+    with replacement), label *every* row with each fitted model, and compare the
+    labellings pairwise with the adjusted Rand index (ARI, blind to label
+    numbering). A mean near 1 means the same k finds the same groups on slightly
+    different data; a k that splits a group arbitrarily scores lower.
+
+    Returns a DataFrame with ``k``, ``mean_ari`` and ``std_ari``.
+    """
+    arr = check_features(X)
+    ks = _check_ks(ks, len(arr))
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
+        raise ValueError(f"n_resamples must be a whole number >= 2, got {n_resamples!r}")
+    rng = np.random.default_rng(random_state)
+    draws = [rng.integers(0, len(arr), size=len(arr)) for _ in range(n_resamples)]
+    rows = []
+    for k in ks:
+        labellings = [kmeans(k, random_state + b, n_init).fit(arr[idx]).predict(arr) for b, idx in enumerate(draws)]
+        aris = [adjusted_rand_score(a, b) for a, b in combinations(labellings, 2)]
+        rows.append({"k": k, "mean_ari": float(np.mean(aris)), "std_ari": float(np.std(aris))})
+    return pd.DataFrame(rows)
+
+
+def _check_labels(labels, n: int, name: str = "labels") -> np.ndarray:
+    arr = np.asarray(labels)
+    if arr.ndim != 1 or len(arr) != n:
+        raise ValueError(f"{name} must be 1-D with one label per row ({n}), got shape {arr.shape}")
+    if pd.isna(arr).any():
+        raise ValueError(f"{name} has missing values")
+    return arr
+
+
+def profile_clusters(features: pd.DataFrame, labels) -> pd.DataFrame:
+    """Size, share and the median of every feature, one row per cluster.
+
+    Medians, not means: RFM features are skewed, and one wholesale customer can
+    drag a mean far from the typical member.
+    """
+    if not isinstance(features, pd.DataFrame):
+        raise TypeError(f"features must be a DataFrame with named columns, got {type(features).__name__}")
+    numeric = [c for c in features.columns if pd.api.types.is_numeric_dtype(features[c])]
+    if not numeric:
+        raise ValueError(f"features has no numeric column; columns present: {list(features.columns)}")
+    arr = _check_labels(labels, len(features))
+    grouped = features[numeric].groupby(arr)
+    out = grouped.median()
+    out.insert(0, "share", grouped.size() / len(features))
+    out.insert(0, "size", grouped.size())
+    out.index.name = "cluster"
+    return out
+
+
+#: Naming rules for RFM clusters, tried in order; the first that fits names the
+#: cluster. Each bound is on the percentile (0 to 1) of the cluster's median
+#: among all customers: ``recent`` is 1 for the most recent, ``frequent`` for
+#: the most invoices, ``spend`` for the most money, ``basket`` for the largest
+#: average order (monetary / frequency).
+RFM_NAMING_RULES = (
+    ("Champions", {"recent": (0.6, 1.0), "frequent": (0.85, 1.0), "spend": (0.75, 1.0)}),
+    ("Big Spenders", {"basket": (0.8, 1.0), "frequent": (0.0, 0.85)}),
+    ("Loyal", {"recent": (0.45, 1.0), "frequent": (0.6, 1.0)}),
+    ("At Risk", {"recent": (0.0, 0.45), "frequent": (0.5, 1.0)}),
+    ("New", {"recent": (0.6, 1.0), "frequent": (0.0, 0.5)}),
+    ("Lost", {"recent": (0.0, 0.45), "frequent": (0.0, 0.5)}),
+)
+UNNAMED = "Needs review"
+
+
+def rfm_percentiles(rfm: pd.DataFrame, labels) -> pd.DataFrame:
+    """Where each cluster's median customer stands among all customers (0 to 1)."""
+    from course_utils.rfm import _check_rfm
+
+    _check_rfm(rfm)
+    arr = _check_labels(labels, len(rfm))
+    basket = rfm["monetary"] / rfm["frequency"].where(rfm["frequency"] > 0)
+    table = pd.DataFrame(
+        {"recent": -rfm["recency"].to_numpy(), "frequent": rfm["frequency"].to_numpy(),
+         "spend": rfm["monetary"].to_numpy(), "basket": basket.to_numpy()}
+    )
+    medians = table.groupby(arr).median()
+    out = pd.DataFrame(index=medians.index)
+    for col in table.columns:
+        ref = np.sort(table[col].dropna().to_numpy())
+        m = medians[col].to_numpy()
+        # mid-rank: customers tied with the median count half, so a value most
+        # customers share (one or two invoices) sits in the middle, not the top
+        below = np.searchsorted(ref, m, side="left")
+        upto = np.searchsorted(ref, m, side="right")
+        out[col] = (below + upto) / 2 / len(ref)
+    out.index.name = "cluster"
+    return out
+
+
+def name_clusters(percentiles: pd.DataFrame, rules=RFM_NAMING_RULES) -> pd.Series:
+    """Name each cluster with the first rule its percentiles satisfy.
+
+    Every cluster gets exactly one name; a cluster no rule fits is called
+    ``"Needs review"``, which is a finding, not a failure: look at it. Two
+    clusters may get the same name; then ask whether they differ in a way the
+    business cares about.
+    """
+    if not isinstance(percentiles, pd.DataFrame):
+        raise TypeError(f"percentiles must be a DataFrame (see rfm_percentiles), got {type(percentiles).__name__}")
+    needed = sorted({col for _, bounds in rules for col in bounds})
+    missing = [c for c in needed if c not in percentiles.columns]
+    if missing:
+        raise ValueError(f"percentiles has no column {missing}; columns present: {list(percentiles.columns)}")
+    names = {}
+    for cluster, row in percentiles.iterrows():
+        names[cluster] = next(
+            (name for name, bounds in rules if all(lo <= row[c] <= hi for c, (lo, hi) in bounds.items())),
+            UNNAMED,
+        )
+    return pd.Series(names, name="name").rename_axis("cluster")
+
+
+def match_labels(reference, labels) -> dict:
+    """Map each label in ``labels`` to the reference label it overlaps most.
+
+    Uses the Hungarian algorithm on the contingency table, so the mapping is
+    one-to-one where it can be; extra clusters map to their best overlap.
+    """
+    ref = np.asarray(reference)
+    lab = np.asarray(labels)
+    if ref.shape != lab.shape or ref.ndim != 1:
+        raise ValueError(f"reference and labels must be 1-D of the same length, got {ref.shape} and {lab.shape}")
+    table = pd.crosstab(lab, ref)
+    rows, cols = linear_sum_assignment(-table.to_numpy())
+    mapping = {table.index[r]: table.columns[c] for r, c in zip(rows, cols)}
+    for label in table.index:
+        mapping.setdefault(label, table.columns[int(np.argmax(table.loc[label].to_numpy()))])
+    return mapping
+
+
+def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, sample_size=None) -> pd.DataFrame:
+    """Elbow, silhouette and stability side by side, one row per k."""
+    table = elbow_curve(X, ks, random_state)
+    table = table.merge(silhouette_curve(X, ks, random_state, sample_size=sample_size), on="k")
+    return table.merge(bootstrap_stability(X, ks, n_resamples, random_state), on="k")
+
+
+def defensible_ks(summary: pd.DataFrame, min_stability: float = 0.85, silhouette_tolerance: float = 0.05) -> list:
+    """The ks a team could defend: stable across resamples and close to the best silhouette.
+
+    A k qualifies when its mean bootstrap ARI is at least ``min_stability`` (0.85:
+    most resamples find the same groups) and its silhouette is within
+    ``silhouette_tolerance`` of the best one. Among those,
+    the course picks the largest (:func:`choose_k`): more segments are more
+    actionable, as long as they are real.
+    """
+    if not isinstance(summary, pd.DataFrame):
+        raise TypeError(f"summary must be the DataFrame from k_summary, got {type(summary).__name__}")
+    from course_utils.rfm import require_columns
+
+    require_columns(summary, ["k", "silhouette", "mean_ari"], what="summary")
+    best = summary["silhouette"].max()
+    ok = (summary["mean_ari"] >= min_stability) & (summary["silhouette"] >= best - silhouette_tolerance)
+    return [int(k) for k in summary.loc[ok, "k"]]
+
+
+def choose_k(summary: pd.DataFrame, **kwargs) -> int:
+    """The largest defensible k (see :func:`defensible_ks`)."""
+    ks = defensible_ks(summary, **kwargs)
+    if not ks:
+        raise ValueError("no k is both stable and near the best silhouette; relax the thresholds or revisit the features")
+    return max(ks)
