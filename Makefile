@@ -22,6 +22,7 @@ help:
 	@echo "make test       set up .venv and run every test (unit, checker, notebooks)"
 	@echo "make notebooks  regenerate notebooks/ and solutions/*.ipynb from solutions/*.py"
 	@echo "make data       verify the datasets and restore any that are missing or damaged"
+	@echo "make bench      print the benchmarks (times and ratios against baselines)"
 	@echo "make lock       re-resolve requirements/lock-py3.X.txt (course authors)"
 
 $(STAMP): pyproject.toml $(LOCK)
@@ -51,6 +52,9 @@ notebooks: $(STAMP)
 
 data: $(STAMP)
 	$(PY) -m course_utils data --restore
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b; done
 
 lock:
 	tools/lock.sh

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import os
+import warnings
 import textwrap
 from dataclasses import dataclass, field
 
@@ -260,7 +261,9 @@ class Exercise:
                 "Replace the ____ with your code, run the cell, then check again.",
             )
         try:
-            problem = self.diagnose(answer)
+            with warnings.catch_warnings():  # the check's own arithmetic is not the learner's concern
+                warnings.simplefilter("ignore")
+                problem = self.diagnose(answer)
         except Exception as exc:  # noqa: BLE001 - a check never crashes
             problem = (
                 f"Your answer could not be checked: expected {self.expects}, "

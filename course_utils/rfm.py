@@ -46,6 +46,7 @@ def parse_dates(series: pd.Series, column: str) -> pd.Series:
         return series
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         example = series.dropna().iloc[0] if series.notna().any() else "nothing"
+        example = example.item() if hasattr(example, "item") else example
         raise ValueError(
             f"column {column!r} holds numbers (dtype {series.dtype}, e.g. {example!r}), not dates. "
             "Numbers would be read as time since 1970. Convert it yourself, for example "
@@ -70,6 +71,7 @@ def parse_dates(series: pd.Series, column: str) -> pd.Series:
 def _require_numeric(df, column):
     if not pd.api.types.is_numeric_dtype(df[column]) or pd.api.types.is_bool_dtype(df[column]):
         example = df[column].dropna().iloc[0] if df[column].notna().any() else None
+        example = example.item() if hasattr(example, "item") else example
         raise ValueError(f"column {column!r} must be numeric, got dtype {df[column].dtype} (e.g. {example!r})")
 
 

@@ -275,8 +275,10 @@ class RFMTable(Exercise):
             return "recency is a time difference; convert it to whole days with .dt.days."
         problems = []
         rec = pd.to_numeric(rec, errors="coerce").to_numpy(dtype=float)
+        if np.isnan(rec).all():
+            return f"recency must be a number of days, got dtype {answer['recency'].dtype}."
         diff = rec - ref["recency"].to_numpy()
-        if not np.allclose(diff, 0):
+        if not np.allclose(diff, 0, equal_nan=False):
             if np.allclose(diff, diff[0]) and diff[0] == -1:
                 problems.append("recency is one day short: it counts from the last purchase day, not the day after")
             elif np.allclose(diff, diff[0]) and diff[0] > 300:
@@ -421,6 +423,8 @@ class ScaledFeatures(Exercise):
             bad = [c for c in answer.columns if not pd.api.types.is_numeric_dtype(answer[c])]
             if bad:
                 return f"Column(s) {bad} are not numeric."
+        if np.iscomplexobj(answer):
+            return f"Expected real numbers, got complex values ({describe(answer)})."
         try:
             arr = np.asarray(answer, dtype=float)
         except (TypeError, ValueError):
