@@ -9,7 +9,9 @@ import sys
 import nbformat
 import pytest
 
-from course_utils import grading
+from pathlib import Path
+
+from course_utils import authoring, grading
 from course_utils.__main__ import main
 
 pytestmark = pytest.mark.slow
@@ -55,6 +57,21 @@ def test_learner_version_is_all_not_attempted_and_runs_clean(root, tmp_path):
     g = grading.grade_notebook(learner_copy(root, tmp_path), timeout=120)
     assert statuses(g) == {"q1": "not_attempted", "q2": "not_attempted"}, g.rows
     assert g.score == 0 and grading.NOTEBOOK_ROW not in statuses(g)
+
+
+LATER = [p.stem for p in authoring.sources(Path(__file__).resolve().parent.parent) if not p.stem.startswith("00")]
+
+
+@pytest.mark.parametrize("stem", LATER)
+def test_every_notebook_grades_full_marks_and_learner_zero(root, stem):
+    from course_utils.exercises import exercises_of
+
+    solution = grading.grade_notebook(root / "solutions" / f"{stem}.ipynb", timeout=300)
+    expected = [e.name for e in exercises_of(stem[:2])]
+    assert [r["exercise"] for r in solution.rows] == expected, solution.rows
+    assert solution.score == 1.0, solution.rows
+    learner = grading.grade_notebook(root / "notebooks" / f"{stem}.ipynb", timeout=300)
+    assert {r["status"] for r in learner.rows} == {"not_attempted"}, learner.rows
 
 
 def test_doctored_submission_gets_partial_marks(root, tmp_path):

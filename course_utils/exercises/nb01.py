@@ -95,8 +95,11 @@ def truth() -> pd.Series:
     return _truth().copy()
 
 
-def _as_series(answer, name):
-    """A Series from a Series or a one-column DataFrame; else a message."""
+def _as_series(answer, name, index=None):
+    """A Series from a Series, a one-column DataFrame, or (given ``index``) a 1-D
+    array of matching length; else ``(None, message)``."""
+    if index is not None and isinstance(answer, np.ndarray) and answer.shape == (len(index),):
+        return pd.Series(answer, index=index), None
     if isinstance(answer, pd.DataFrame):
         if answer.shape[1] == 1:
             return answer.iloc[:, 0], None
@@ -130,12 +133,9 @@ class CancellationMask(Exercise):
             if len(answer) == int(ref.sum()):
                 return "You returned the cancellation rows themselves; return the mask (True/False per row) instead."
             return f"Expected {self.expects}, got {describe(answer)}."
-        mask, problem = _as_series(answer, "the mask")
+        mask, problem = _as_series(answer, "the mask", index=r.index)
         if problem:
-            if isinstance(answer, np.ndarray) and answer.shape == (len(r),):
-                mask = pd.Series(answer, index=r.index)
-            else:
-                return problem
+            return problem
         if len(mask) != len(r):
             return f"The mask has {len(mask)} values but raw has {len(r)} rows; build it from a column of raw."
         if mask.isna().any():
@@ -350,12 +350,9 @@ class RecencyScore(Exercise):
 
     def diagnose(self, answer):
         ref = self.reference()
-        s, problem = _as_series(answer, "the scores")
+        s, problem = _as_series(answer, "the scores", index=ref.index)
         if problem:
-            if isinstance(answer, np.ndarray) and answer.shape == (len(ref),):
-                s = pd.Series(answer, index=ref.index)
-            else:
-                return problem
+            return problem
         if len(s) != len(ref):
             return f"Expected one score for each of the {len(ref)} customers, got {len(s)}."
         values = pd.to_numeric(pd.Series(np.asarray(s, dtype=object)), errors="coerce")
