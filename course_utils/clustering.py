@@ -268,7 +268,7 @@ def defensible_ks(summary: pd.DataFrame, min_stability: float = 0.85, silhouette
     """
     if not isinstance(summary, pd.DataFrame):
         raise TypeError(f"summary must be the DataFrame from k_summary, got {type(summary).__name__}")
-    from course_utils.rfm import require_columns
+    from course_utils.validation import require_columns
 
     require_columns(summary, ["k", "silhouette", "mean_ari"], what="summary")
     best = summary["silhouette"].max()

@@ -118,7 +118,8 @@ def read_uci_online_retail(path) -> pd.DataFrame:
     else:
         df = pd.read_csv(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str}, encoding="latin-1")
     df = df.rename(columns=UCI_RENAMES)
-    from course_utils.rfm import RETAIL_COLUMNS_REQUIRED, parse_dates, require_columns
+    from course_utils.rfm import RETAIL_COLUMNS_REQUIRED
+    from course_utils.validation import parse_dates, require_columns
 
     require_columns(df, RETAIL_COLUMNS_REQUIRED, what=path.name)
     if not pd.api.types.is_datetime64_any_dtype(df["InvoiceDate"]):

@@ -14,6 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course_utils.validation import parse_dates, require_columns, require_numeric
+
+
 #: Stock codes in the UCI Online Retail data that are not products.
 NON_PRODUCT_CODES = frozenset(
     {"POST", "DOT", "M", "BANK CHARGES", "C2", "PADS", "CRUK", "D", "S", "B", "AMAZONFEE", "ADJUST", "GIFT"}
@@ -21,58 +24,6 @@ NON_PRODUCT_CODES = frozenset(
 
 RFM_COLUMNS = ("recency", "frequency", "monetary")
 RETAIL_COLUMNS_REQUIRED = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country")
-
-
-# -- validation -----------------------------------------------------------------
-def require_columns(df, columns, what: str = "transactions") -> None:
-    """Raise ``ValueError`` naming any missing column and listing those present."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{what} has no column {', '.join(map(repr, missing))}; columns present: "
-            f"{', '.join(map(repr, df.columns))}"
-        )
-
-
-def parse_dates(series: pd.Series, column: str) -> pd.Series:
-    """Return ``series`` as datetimes, or raise naming the column and a bad value.
-
-    Numbers are refused: pandas would read them as nanoseconds after 1970, a
-    silent wrong result. Text that does not parse is refused too.
-    """
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series
-    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-        example = series.dropna().iloc[0] if series.notna().any() else "nothing"
-        example = example.item() if hasattr(example, "item") else example
-        raise ValueError(
-            f"column {column!r} holds numbers (dtype {series.dtype}, e.g. {example!r}), not dates. "
-            "Numbers would be read as time since 1970. Convert it yourself, for example "
-            "pd.to_datetime(df[col], unit='s') for Unix seconds or format='%Y%m%d' for 20111209."
-        )
-    parsed = pd.to_datetime(series, errors="coerce")  # one inferred format: fast
-    bad = parsed.isna() & series.notna()
-    if bad.any():  # several formats in one column: parse each value on its own
-        parsed = pd.to_datetime(series, errors="coerce", format="mixed")
-        bad = parsed.isna() & series.notna()
-    if bad.any():
-        example = series[bad].iloc[0]
-        raise ValueError(
-            f"column {column!r} has {int(bad.sum())} value(s) that are not dates, e.g. {example!r}; "
-            "fix or drop them before computing RFM"
-        )
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed
-
-
-def _require_numeric(df, column):
-    if not pd.api.types.is_numeric_dtype(df[column]) or pd.api.types.is_bool_dtype(df[column]):
-        example = df[column].dropna().iloc[0] if df[column].notna().any() else None
-        example = example.item() if hasattr(example, "item") else example
-        raise ValueError(f"column {column!r} must be numeric, got dtype {df[column].dtype} (e.g. {example!r})")
 
 
 # -- cleaning -------------------------------------------------------------------
@@ -123,8 +74,8 @@ def clean_transactions(
     require_columns(df, cols)
     if len(df) == 0:
         raise ValueError("transactions is empty: there is nothing to clean")
-    _require_numeric(df, quantity_col)
-    _require_numeric(df, price_col)
+    require_numeric(df, quantity_col)
+    require_numeric(df, price_col)
     work = df.copy()
     work[date_col] = parse_dates(work[date_col], date_col)
     invoice = work[invoice_col].astype("string").str.strip()
@@ -229,7 +180,7 @@ def compute_rfm(
     require_columns(transactions, cols)
     if len(transactions) == 0:
         raise ValueError("transactions is empty: there is no customer to compute RFM for")
-    _require_numeric(transactions, amount_col)
+    require_numeric(transactions, amount_col)
     missing_ids = int(transactions[customer_col].isna().sum())
     if missing_ids:
         raise ValueError(
@@ -276,7 +227,7 @@ def _check_rfm(rfm, columns=RFM_COLUMNS):
     if len(rfm) == 0:
         raise ValueError("rfm is empty: there are no customers to score")
     for c in columns:
-        _require_numeric(rfm, c)
+        require_numeric(rfm, c)
         if rfm[c].isna().any():
             raise ValueError(f"rfm column {c!r} has {int(rfm[c].isna().sum())} missing values")
 
