@@ -100,7 +100,8 @@ q1.check(is_cancellation)
 # (damaged or lost goods) on ordinary invoices. Look:
 
 # %%
-negative_not_cancelled = raw[(raw["Quantity"] < 0) & ~raw["InvoiceNo"].str.startswith("C")]
+is_cancellation = q1.answer_or_reference(is_cancellation)
+negative_not_cancelled = raw[(raw["Quantity"] < 0) & ~is_cancellation]
 negative_not_cancelled[["InvoiceNo", "Description", "Quantity", "UnitPrice", "CustomerID"]].head()
 
 # %% [markdown]
