@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import html
 import os
-import warnings
 import textwrap
+import warnings
 from dataclasses import dataclass, field
 
 __all__ = [

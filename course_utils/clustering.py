@@ -58,12 +58,25 @@ def kmeans(k: int, random_state: int = 0, n_init: int = 10) -> KMeans:
     return KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
 
 
-def elbow_curve(X, ks=range(2, 11), random_state: int = 0, n_init: int = 10) -> pd.DataFrame:
-    """Inertia (within-cluster sum of squares) of K-Means for each k."""
+def _fit_curves(X, ks, random_state, n_init, sample_size=None, silhouette=True) -> pd.DataFrame:
+    """Fit K-Means once per k; inertia and (optionally) mean silhouette from that one fit."""
     arr = check_features(X)
     ks = _check_ks(ks, len(arr))
-    rows = [{"k": k, "inertia": kmeans(k, random_state, n_init).fit(arr).inertia_} for k in ks]
+    rows = []
+    for k in ks:
+        model = kmeans(k, random_state, n_init).fit(arr)
+        row = {"k": k, "inertia": float(model.inertia_)}
+        if silhouette:
+            row["silhouette"] = float(
+                silhouette_score(arr, model.labels_, sample_size=sample_size, random_state=random_state)
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def elbow_curve(X, ks=range(2, 11), random_state: int = 0, n_init: int = 10) -> pd.DataFrame:
+    """Inertia (within-cluster sum of squares) of K-Means for each k."""
+    return _fit_curves(X, ks, random_state, n_init, silhouette=False)
 
 
 def find_knee(ks, values, direction: str = "decreasing", min_gain: float = 0.05):
@@ -104,14 +117,7 @@ def find_knee(ks, values, direction: str = "decreasing", min_gain: float = 0.05)
 
 def silhouette_curve(X, ks=range(2, 11), random_state: int = 0, n_init: int = 10, sample_size=None) -> pd.DataFrame:
     """Mean silhouette of K-Means for each k (on a seeded sample if ``sample_size``)."""
-    arr = check_features(X)
-    ks = _check_ks(ks, len(arr))
-    rows = []
-    for k in ks:
-        labels = kmeans(k, random_state, n_init).fit_predict(arr)
-        score = silhouette_score(arr, labels, sample_size=sample_size, random_state=random_state)
-        rows.append({"k": k, "silhouette": float(score)})
-    return pd.DataFrame(rows)
+    return _fit_curves(X, ks, random_state, n_init, sample_size)[["k", "silhouette"]]
 
 
 def bootstrap_stability(X, ks=range(2, 11), n_resamples: int = 10, random_state: int = 0, n_init: int = 3):
@@ -186,9 +192,9 @@ UNNAMED = "Needs review"
 
 def rfm_percentiles(rfm: pd.DataFrame, labels) -> pd.DataFrame:
     """Where each cluster's median customer stands among all customers (0 to 1)."""
-    from course_utils.rfm import _check_rfm
+    from course_utils.rfm import check_rfm
 
-    _check_rfm(rfm)
+    check_rfm(rfm)
     arr = _check_labels(labels, len(rfm))
     basket = rfm["monetary"] / rfm["frequency"].where(rfm["frequency"] > 0)
     table = pd.DataFrame(
@@ -251,9 +257,8 @@ def match_labels(reference, labels) -> dict:
 
 
 def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, sample_size=None) -> pd.DataFrame:
-    """Elbow, silhouette and stability side by side, one row per k."""
-    table = elbow_curve(X, ks, random_state)
-    table = table.merge(silhouette_curve(X, ks, random_state, sample_size=sample_size), on="k")
+    """Elbow, silhouette and stability side by side, one row per k (one full fit per k)."""
+    table = _fit_curves(X, ks, random_state, n_init=10, sample_size=sample_size)
     return table.merge(bootstrap_stability(X, ks, n_resamples, random_state), on="k")
 
 

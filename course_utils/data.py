@@ -23,6 +23,7 @@ from typing import Callable
 import pandas as pd
 
 from course_utils import synthetic
+from course_utils.validation import parse_dates, require_columns
 
 RESTORE_COMMAND = "python -m course_utils data --restore"
 CHECKSUM_FILE = "SHA256SUMS"
@@ -118,14 +119,10 @@ def read_uci_online_retail(path) -> pd.DataFrame:
     else:
         df = pd.read_csv(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str}, encoding="latin-1")
     df = df.rename(columns=UCI_RENAMES)
-    from course_utils.rfm import RETAIL_COLUMNS_REQUIRED
-    from course_utils.validation import parse_dates, require_columns
-
-    require_columns(df, RETAIL_COLUMNS_REQUIRED, what=path.name)
+    require_columns(df, synthetic.RETAIL_COLUMNS, what=path.name)
     if not pd.api.types.is_datetime64_any_dtype(df["InvoiceDate"]):
-        df["InvoiceDate"] = pd.to_datetime(df["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce").fillna(
-            parse_dates(df["InvoiceDate"], "InvoiceDate")
-        )
+        us = pd.to_datetime(df["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce")  # the UCI CSV export
+        df["InvoiceDate"] = us if us.notna().all() else parse_dates(df["InvoiceDate"], "InvoiceDate")
     df["CustomerID"] = pd.to_numeric(df["CustomerID"], errors="coerce").round().astype("Int64")
     return df
 

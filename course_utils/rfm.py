@@ -23,7 +23,6 @@ NON_PRODUCT_CODES = frozenset(
 )
 
 RFM_COLUMNS = ("recency", "frequency", "monetary")
-RETAIL_COLUMNS_REQUIRED = ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country")
 
 
 # -- cleaning -------------------------------------------------------------------
@@ -103,7 +102,8 @@ def clean_transactions(
         quantity, reduced, unmatched = _net_cancellations(
             work, is_cancel, customer_col, stock_col, quantity_col, date_col
         )
-        work = work.assign(**{quantity_col: quantity})
+        # netted quantities are whole units: keep the column's dtype
+        work = work.assign(**{quantity_col: quantity.astype(work[quantity_col].dtype)})
         step(
             "purchase fully cancelled",
             (quantity <= 0) & ~is_cancel,
@@ -123,16 +123,16 @@ def _net_cancellations(work, is_cancel, customer_col, stock_col, quantity_col, d
     cancel_pos = np.flatnonzero(is_cancel & (quantity < 0))
     if len(cancel_pos) == 0:
         return quantity, 0, 0
-    keys = pd.Series(list(zip(customers, stocks)))
-    wanted = set(keys.iloc[cancel_pos])
-    purchase_pos = np.flatnonzero(~is_cancel & keys.isin(wanted).to_numpy())
+    keys = list(zip(customers, stocks))
+    wanted = {keys[p] for p in cancel_pos}
+    purchase_pos = np.flatnonzero(~is_cancel & np.fromiter((k in wanted for k in keys), bool, len(keys)))
     by_key = {}
     for pos in purchase_pos[np.argsort(dates[purchase_pos], kind="stable")]:
-        by_key.setdefault(keys.iloc[pos], []).append(pos)
+        by_key.setdefault(keys[pos], []).append(pos)
     touched, unmatched = set(), 0
     for pos in cancel_pos[np.argsort(dates[cancel_pos], kind="stable")]:
         left = -quantity[pos]
-        for cand in reversed(by_key.get(keys.iloc[pos], [])):
+        for cand in reversed(by_key.get(keys[pos], [])):
             if left <= 0:
                 break
             if dates[cand] > dates[pos] or quantity[cand] <= 0:
@@ -222,7 +222,8 @@ def compute_rfm(
     return out
 
 
-def _check_rfm(rfm, columns=RFM_COLUMNS):
+def check_rfm(rfm, columns=RFM_COLUMNS):
+    """Raise unless ``rfm`` has numeric, complete recency/frequency/monetary columns."""
     require_columns(rfm, columns, what="rfm")
     if len(rfm) == 0:
         raise ValueError("rfm is empty: there are no customers to score")
@@ -247,7 +248,7 @@ def rfm_scores(rfm: pd.DataFrame, q: int = 5) -> pd.DataFrame:
     DataFrame with int ``r_score``, ``f_score``, ``m_score`` and the text
     ``rfm_score`` such as ``"545"``, indexed like ``rfm``.
     """
-    _check_rfm(rfm)
+    check_rfm(rfm)
     if isinstance(q, bool) or not isinstance(q, (int, np.integer)) or not 2 <= q <= 10:
         raise ValueError(f"q must be a whole number of score bands from 2 to 10, got {q!r}")
     n = len(rfm)

@@ -141,6 +141,15 @@ def _later(when: str, rng) -> str:
     return f"{day} {minute // 60:02d}:{minute % 60:02d}"
 
 
+def _retail_truth(rng, n_customers: int = 4000) -> list:
+    """``[(CustomerID, segment)]``: the draws made right after the catalogue's."""
+    names = list(RETAIL_SEGMENTS)
+    shares = np.array([RETAIL_SEGMENTS[s]["share"] for s in names])
+    segment_of = rng.choice(len(names), size=n_customers, p=shares / shares.sum())
+    ids = np.sort(rng.choice(np.arange(12346, 18288), size=n_customers, replace=False))
+    return [(cid, names[s]) for cid, s in zip(ids.tolist(), segment_of.tolist())]
+
+
 def online_retail_tables(seed: int = 7) -> tuple:
     """Build the Online Retail line items and the planted truth.
 
@@ -150,6 +159,7 @@ def online_retail_tables(seed: int = 7) -> tuple:
     """
     rng = np.random.default_rng(seed)
     codes, descriptions, prices, popularity = _retail_catalogue(rng)
+    truth = _retail_truth(rng)
     n_products = len(codes)
     last_day = RETAIL_LAST_DAY
     span = (RETAIL_LAST_DAY - RETAIL_FIRST_DAY).days
@@ -157,14 +167,7 @@ def online_retail_tables(seed: int = 7) -> tuple:
     weights = np.array([w for _, w in _COUNTRIES])
     weights = weights / weights.sum()
 
-    names = list(RETAIL_SEGMENTS)
-    shares = np.array([RETAIL_SEGMENTS[s]["share"] for s in names])
-    n_customers = 4000
-    segment_of = rng.choice(len(names), size=n_customers, p=shares / shares.sum())
-    ids = np.sort(rng.choice(np.arange(12346, 18288), size=n_customers, replace=False))
-
     invoices = []  # (when, customer, country, [(product, qty)], kind)
-    truth = []
 
     def basket_lines(value):
         k = 1 + rng.poisson(min(max(value / 40.0, 3.0), 16.0))
@@ -173,16 +176,15 @@ def online_retail_tables(seed: int = 7) -> tuple:
         qty = np.maximum(1, np.round(share * value / prices[chosen])).astype(int)
         return list(zip(chosen.tolist(), qty.tolist()))
 
-    for cid, s in zip(ids.tolist(), segment_of.tolist()):
-        spec = RETAIL_SEGMENTS[names[s]]
-        truth.append((cid, names[s]))
+    for cid, segment in truth:
+        spec = RETAIL_SEGMENTS[segment]
         country = countries[rng.choice(len(countries), p=weights)]
         recency = int(rng.integers(spec["recency"][0], spec["recency"][1] + 1))
         lo, hi = spec["invoices"]
         n_inv = int(np.round(np.exp(rng.uniform(np.log(lo), np.log(hi + 0.49)))))
         basket = float(np.exp(rng.uniform(*np.log(spec["basket"]))))
         last = last_day - timedelta(days=recency - 1)
-        if names[s] == "new":
+        if segment == "new":
             first = max(RETAIL_FIRST_DAY, last - timedelta(days=int(rng.integers(0, 30))))
         else:
             first = max(RETAIL_FIRST_DAY, last - timedelta(days=int(rng.integers(90, span + 1))))
@@ -304,8 +306,14 @@ def write_online_retail(path, seed: int = 7) -> Path:
 
 
 def write_online_retail_truth(path, seed: int = 7) -> Path:
-    """Write ``online_retail_truth.csv``: each customer's planted segment."""
-    _, truth = online_retail_tables(seed)
+    """Write ``online_retail_truth.csv``: each customer's planted segment.
+
+    Replays only the draws the truth depends on (the catalogue's, then the
+    customers'), not the 280k lines that follow them.
+    """
+    rng = np.random.default_rng(seed)
+    _retail_catalogue(rng)
+    truth = _retail_truth(rng)
     text = "CustomerID,segment\n" + "".join(f"{cid},{seg}\n" for cid, seg in truth)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

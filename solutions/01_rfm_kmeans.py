@@ -395,7 +395,7 @@ q8.check(ari)
 # What did the log and the scaling buy? The same K-Means on unscaled, un-logged RFM:
 
 # %%
-ari_log_scaled = adjusted_rand_score(truth, KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X))
+ari_log_scaled = adjusted_rand_score(truth, labels)  # labels: K-Means on X (log + scaled)
 unscaled_labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(rfm_table)
 ari_unscaled = adjusted_rand_score(truth, unscaled_labels)
 print(f"ARI with log + scaling: {ari_log_scaled:.3f}")
