@@ -120,7 +120,11 @@ q1.evaluate(len(orders)).message
 
 # %%
 # BEGIN SOLUTION: Total amount per customer_id, sorted largest first.
-spend = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+spend = (
+    orders.groupby("customer_id")["amount"]
+    .sum()
+    .sort_values(ascending=False)
+)
 # END SOLUTION
 q2.check(spend)
 

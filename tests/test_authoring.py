@@ -1,6 +1,7 @@
 """One source per notebook: generated notebooks match their sources and leak no solution."""
 
 import shutil
+import textwrap
 
 import nbformat
 import pytest
@@ -42,7 +43,7 @@ def test_generation_is_byte_stable(tmp_path, root):
 def test_no_solution_code_in_the_learner_notebook(root, source):
     nb = authoring.read_source(source)
     learner = nbformat.read(root / "notebooks" / f"{source.stem}.ipynb", as_version=4)
-    learner_text = "\n".join(c.source for c in learner.cells)
+    learner_lines = {line.strip() for c in learner.cells for line in c.source.split("\n")}
     shared = set()  # lines that also appear outside solution regions are fair game
     for cell in nb.cells:
         if cell.cell_type == "code" and not authoring._is_solution_cell(cell):
@@ -57,7 +58,7 @@ def test_no_solution_code_in_the_learner_notebook(root, source):
             lines = authoring.solution_lines(cell.source)
         else:
             continue
-        leaked += [l for l in lines if l not in shared and l in learner_text]
+        leaked += [l for l in lines if l not in shared and l in learner_lines]  # whole lines, not fragments
     assert not leaked, f"solution code in notebooks/{source.stem}.ipynb: {leaked}"
 
 
@@ -113,3 +114,27 @@ def test_source_without_course_metadata_is_rejected(tmp_path):
     bad.write_text("# %%\nx = 1\n")
     with pytest.raises(AuthoringError, match="course:"):
         authoring.read_source(bad)
+
+
+def _code_only(text: str) -> str:
+    """Code with comments and all whitespace removed, for layout-blind comparison."""
+    lines = [line.split("  #")[0] for line in text.split("\n") if not line.strip().startswith("#")]
+    return "".join("".join(lines).split())
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_every_solution_text_matches_the_worked_solution(source):
+    """`q.solution()` shows text kept in the exercises module (it must work without
+    solutions/); it must say what the solution notebook actually does."""
+    import importlib
+
+    nb = authoring.read_source(source)
+    regions = "".join(
+        _code_only(part.code)
+        for cell in nb.cells if cell.cell_type == "code"
+        for part in authoring.split_regions(cell.source) if isinstance(part, Region)
+    )
+    module = importlib.import_module(nb.metadata["course"]["exercises"])
+    for name in module.EXERCISES:
+        shown = _code_only(textwrap.dedent(getattr(module, name).solution_code))
+        assert shown and shown in regions, f"{name}.solution() differs from the solution in {source.name}"
