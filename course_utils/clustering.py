@@ -8,6 +8,8 @@
 * :func:`profile_clusters`, :func:`name_clusters`: per-cluster medians, and
   business names from documented rules on those medians.
 * :func:`match_labels`: relabel clusters to best match a reference labelling.
+* :class:`ReducedHDBSCAN`: normalise, reduce (PCA or UMAP), then HDBSCAN, with
+  membership strengths, the noise share, and assignment of new rows.
 """
 
 from __future__ import annotations
@@ -287,3 +289,170 @@ def choose_k(summary: pd.DataFrame, **kwargs) -> int:
     if not ks:
         raise ValueError("no k is both stable and near the best silhouette; relax the thresholds or revisit the features")
     return max(ks)
+
+
+REDUCERS = (None, "pca", "umap")
+
+
+class ReducedHDBSCAN:
+    """Density clustering of embeddings: normalise, reduce, then HDBSCAN.
+
+    HDBSCAN finds clusters of any shape and leaves points in sparse regions
+    unassigned (label -1, "noise") instead of forcing them into a cluster. It
+    struggles in many dimensions, where distances all look alike, so the rows
+    are first scaled to unit length (cosine geometry, usual for embeddings)
+    and reduced with PCA (fast, deterministic) or UMAP (keeps local
+    neighbourhoods, slower, and can pull noise into clusters).
+
+    Parameters
+    ----------
+    min_cluster_size : int
+        The smallest group worth calling a segment.
+    min_samples : int or None
+        How conservative the clustering is: larger values declare more points
+        noise. None means ``min_cluster_size``.
+    reduce : {"pca", "umap", None}
+    n_components : int
+        Dimensions kept by the reduction.
+    normalize : bool
+        Scale each row to unit length first.
+    random_state : int
+        Seed for UMAP (PCA and HDBSCAN are deterministic).
+
+    Attributes
+    ----------
+    labels_ : ndarray of int
+        Cluster per row, -1 for noise.
+    probabilities_ : ndarray of float
+        Membership strength per row (0 for noise, 1 at a cluster's core).
+    noise_share_ : float
+        Share of rows labelled noise.
+    n_clusters_ : int
+    embedding_ : ndarray
+        The reduced rows HDBSCAN saw.
+    """
+
+    def __init__(self, min_cluster_size: int = 25, min_samples=None, reduce="pca", n_components: int = 10,
+                 normalize: bool = True, random_state: int = 0):
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.reduce = reduce
+        self.n_components = n_components
+        self.normalize = normalize
+        self.random_state = random_state
+
+    def _validate(self, n_rows: int, n_features: int) -> None:
+        mcs = self.min_cluster_size
+        if isinstance(mcs, bool) or not isinstance(mcs, (int, np.integer)) or mcs < 2:
+            raise ValueError(f"min_cluster_size must be a whole number >= 2, got {mcs!r}")
+        if mcs > n_rows:
+            raise ValueError(
+                f"min_cluster_size={mcs} is larger than the data ({n_rows} rows): no cluster could form. "
+                f"Use a value well below {n_rows}, e.g. 1-2% of the rows"
+            )
+        ms = self.min_samples
+        if ms is not None and (isinstance(ms, bool) or not isinstance(ms, (int, np.integer)) or not 1 <= ms <= n_rows):
+            raise ValueError(f"min_samples must be None or a whole number from 1 to {n_rows}, got {ms!r}")
+        if self.reduce not in REDUCERS:
+            raise ValueError(f"reduce must be one of {REDUCERS}, got {self.reduce!r}")
+        nc = self.n_components
+        if self.reduce is not None:
+            if isinstance(nc, bool) or not isinstance(nc, (int, np.integer)) or nc < 1:
+                raise ValueError(f"n_components must be a whole number >= 1, got {nc!r}")
+            if nc >= n_features:
+                raise ValueError(
+                    f"n_components={nc} is not fewer than the {n_features} features; reduce to fewer "
+                    "dimensions, or pass reduce=None to cluster the features as they are"
+                )
+
+    def _prepare(self, X) -> np.ndarray:
+        if self.normalize:
+            norms = np.linalg.norm(X, axis=1, keepdims=True)
+            if (norms == 0).any():
+                raise ValueError(
+                    f"{int((norms == 0).sum())} row(s) are all zeros and cannot be scaled to unit length; "
+                    "drop them or pass normalize=False"
+                )
+            X = X / norms
+        return X
+
+    def fit(self, X, y=None):
+        import hdbscan
+
+        X = check_features(X)
+        self._validate(*X.shape)
+        self.n_features_in_ = X.shape[1]
+        Z = self._prepare(X)
+        if self.reduce == "pca":
+            from sklearn.decomposition import PCA
+
+            self.reducer_ = PCA(n_components=self.n_components, random_state=self.random_state).fit(Z)
+            Z = self.reducer_.transform(Z)
+        elif self.reduce == "umap":
+            import warnings
+
+            import umap
+
+            with warnings.catch_warnings():  # a seed makes UMAP run on one thread; that is the point
+                warnings.filterwarnings("ignore", message="n_jobs value")
+                self.reducer_ = umap.UMAP(n_components=self.n_components, n_neighbors=30, min_dist=0.0,
+                                          random_state=self.random_state).fit(Z)
+            Z = self.reducer_.embedding_
+        else:
+            self.reducer_ = None
+        self.clusterer_ = hdbscan.HDBSCAN(min_cluster_size=int(self.min_cluster_size),
+                                          min_samples=None if self.min_samples is None else int(self.min_samples),
+                                          prediction_data=True).fit(Z)
+        self.embedding_ = Z
+        self.labels_ = self.clusterer_.labels_.astype(int)
+        self.probabilities_ = self.clusterer_.probabilities_
+        self.n_clusters_ = int(self.labels_.max() + 1)
+        self.noise_share_ = float((self.labels_ == -1).mean())
+        return self
+
+    def fit_predict(self, X, y=None) -> np.ndarray:
+        return self.fit(X).labels_
+
+    def _check_fitted(self):
+        if not hasattr(self, "clusterer_"):
+            raise RuntimeError("this ReducedHDBSCAN is not fitted yet; call fit(X) first")
+
+    def transform(self, X) -> np.ndarray:
+        """New rows in the reduced space the clusters live in."""
+        self._check_fitted()
+        X = np.asarray(X, dtype=float) if not isinstance(X, pd.DataFrame) else X.to_numpy(dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X must have {self.n_features_in_} columns like the data fitted, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("X has NaN or infinite values")
+        Z = self._prepare(X)
+        return Z if self.reducer_ is None else self.reducer_.transform(Z)
+
+    def predict(self, X) -> tuple:
+        """``(labels, strengths)`` for new rows, without refitting.
+
+        Uses ``hdbscan.approximate_predict``: each new point joins the cluster
+        whose dense region it falls in, or is noise (-1), as if it had been in
+        the data (the clusters themselves do not change).
+        """
+        import hdbscan
+
+        Z = self.transform(X)  # checks that the model is fitted and X fits it
+        labels, strengths = hdbscan.approximate_predict(self.clusterer_, Z)
+        return labels.astype(int), strengths
+
+    def membership(self) -> pd.DataFrame:
+        """Soft clustering: for every fitted row, how much it belongs to each cluster.
+
+        Each row sums to at most 1; the rest is the chance that the row
+        belongs to no cluster. Noise rows get values too (their nearest
+        clusters). Users who mix two interests show up split between two clusters.
+        """
+        import hdbscan
+
+        self._check_fitted()
+        if self.n_clusters_ == 0:
+            raise ValueError("no cluster was found, so there is nothing to belong to")
+        M = hdbscan.all_points_membership_vectors(self.clusterer_)
+        M = np.asarray(M, dtype=float).reshape(len(self.labels_), -1)
+        return pd.DataFrame(M, columns=list(range(M.shape[1])))

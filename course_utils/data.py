@@ -65,6 +65,19 @@ def _read_online_retail_truth(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"CustomerID": "Int64", "segment": "string"})
 
 
+def _read_clickstream(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"user_id": "string", "page": "string"}, parse_dates=["timestamp"],
+                       date_format="%Y-%m-%d %H:%M:%S")
+
+
+def _read_clickstream_pages(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype="string")
+
+
+def _read_clickstream_truth(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype="string")
+
+
 DATASETS = {
     d.name: d
     for d in [
@@ -91,6 +104,30 @@ DATASETS = {
             write=synthetic.write_online_retail_truth,
             read=_read_online_retail_truth,
             notebook="01",
+        ),
+        Dataset(
+            name="clickstream",
+            filename="clickstream.csv.gz",
+            description="444k page views of a media site by 5,006 users over six weeks (2024), messy",
+            write=synthetic.write_clickstream,
+            read=_read_clickstream,
+            notebook="03",
+        ),
+        Dataset(
+            name="clickstream_pages",
+            filename="clickstream_pages.csv",
+            description="the media site's 298 pages: page id, section, title",
+            write=synthetic.write_clickstream_pages,
+            read=_read_clickstream_pages,
+            notebook="03",
+        ),
+        Dataset(
+            name="clickstream_truth",
+            filename="clickstream_truth.csv",
+            description="the planted interest segment of each clickstream user (casual and bot included)",
+            write=synthetic.write_clickstream_truth,
+            read=_read_clickstream_truth,
+            notebook="03",
         ),
     ]
 }

@@ -97,3 +97,34 @@ def session_sequences(
             f"no session has at least {min_length} items with a {item_col!r}; lower min_length or check the data"
         )
     return sequences
+
+
+def visit_features(
+    events: pd.DataFrame,
+    user_col: str = "user_id",
+    time_col: str = "timestamp",
+    session_col: str = "session_id",
+) -> pd.DataFrame:
+    """How much each user visits, ignoring what they read.
+
+    One row per user (sorted): ``views`` (events), ``sessions``,
+    ``active_days`` (calendar days with a visit), ``views_per_session`` and
+    ``days_spanned`` (first to last visit, in days). These are the features of
+    a frequency-only segmentation.
+    """
+    require_columns(events, [user_col, time_col, session_col], what="events")
+    times = parse_dates(events[time_col], time_col)
+    frame = pd.DataFrame({"u": events[user_col].to_numpy(), "s": events[session_col].to_numpy(),
+                          "t": times.to_numpy(), "d": times.dt.normalize().to_numpy()})
+    if frame["u"].isna().any():
+        raise ValueError(f"{int(frame['u'].isna().sum())} events have no {user_col!r}; drop them first")
+    g = frame.groupby("u", sort=True)
+    out = pd.DataFrame({
+        "views": g.size(),
+        "sessions": g["s"].nunique(),
+        "active_days": g["d"].nunique(),
+        "days_spanned": (g["t"].max() - g["t"].min()).dt.total_seconds() / 86400,
+    })
+    out.insert(3, "views_per_session", out["views"] / out["sessions"])
+    out.index.name = user_col
+    return out

@@ -132,7 +132,7 @@ def damaged_references(ex):
     out = [ref]
     if isinstance(ref, (pd.Series, pd.DataFrame)):
         out += [ref.iloc[:0], ref.iloc[::-1], ref.head(1), ref.to_numpy(), ref.reset_index(),
-                ref.astype(str), ref * np.nan, ref.sample(frac=1, random_state=0)]
+                ref.astype(str), ref.mask(ref.notna() | ref.isna()), ref.sample(frac=1, random_state=0)]
         out.append(ref.to_frame() if isinstance(ref, pd.Series) else ref.T)
         out.append(ref.to_dict() if isinstance(ref, pd.Series) else ref.to_dict("list"))
     elif isinstance(ref, (int, float, np.number)):

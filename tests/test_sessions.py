@@ -93,3 +93,14 @@ def test_matches_a_plain_loop_on_random_data():
             expected[idx] = sessions - 1
             last = t
     assert out["session_id"].to_dict() == expected
+
+
+def test_visit_features_by_hand(events):
+    from course_utils.sessions import visit_features
+
+    out = visit_features(sessionize(events))
+    assert list(out.columns) == ["views", "sessions", "active_days", "views_per_session", "days_spanned"]
+    assert out.loc["a"].tolist() == [4, 1, 1, 4.0, pytest.approx(70 / 1440)]
+    assert out.loc["b"].tolist() == [2, 2, 1, 1.0, pytest.approx(31 / 1440)]
+    with pytest.raises(ValueError, match="no column 'session_id'"):
+        visit_features(events)

@@ -1,0 +1,313 @@
+"""Item and user embeddings.
+
+* :func:`train_item2vec`: Word2Vec (skip-gram) on item sequences, such as the
+  pages of each visit. Pages read in the same visits get nearby vectors.
+* :func:`user_embeddings`: one vector per user, the (weighted) mean of the
+  vectors of the items the user touched.
+* :func:`idf_weights`: how rare each item is across users; the "tfidf"
+  weighting of :func:`user_embeddings` uses it so hub pages count little.
+* :func:`neighbour_purity`: share of an item's nearest neighbours that share
+  its label (for example its section), a quick sanity check of the vectors.
+
+>>> wv = train_item2vec(sequences, vector_size=32, epochs=10, seed=0)          # doctest: +SKIP
+>>> users = user_embeddings(events, wv, "user_id", "page", weighting="tfidf")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from course_utils.validation import require_columns
+
+WEIGHTINGS = ("mean", "tfidf")
+
+
+def _stable_hash(text: str) -> int:
+    """A hash that is the same in every process (Python's ``hash`` of a string is
+    salted per process, which would make gensim's starting vectors differ)."""
+    return int.from_bytes(hashlib.blake2b(str(text).encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def _positive_int(value, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_sequences(sequences) -> list:
+    if isinstance(sequences, (str, bytes, pd.DataFrame)) or not hasattr(sequences, "__iter__"):
+        raise TypeError(
+            f"sequences must be a list of lists of item ids (one list per session), got {type(sequences).__name__}"
+        )
+    out = []
+    for i, seq in enumerate(sequences):
+        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
+            raise TypeError(
+                f"sequence {i} is a {type(seq).__name__} ({seq!r:.40}), not a list of item ids; "
+                "give one list per session, e.g. [['home', 'a1203', 'a1877'], ...]"
+            )
+        seq = [str(item) for item in seq]
+        if len(seq) >= 2:
+            out.append(seq)
+    if not out:
+        raise ValueError(
+            "sequences has no sequence with at least 2 items; Word2Vec learns from items that occur "
+            "together, so it needs sessions of 2 or more pages"
+        )
+    return out
+
+
+def train_item2vec(
+    sequences,
+    vector_size: int = 32,
+    window: int = 5,
+    epochs: int = 5,
+    ns_exponent: float = 0.75,
+    negative: int = 10,
+    min_count: int = 1,
+    seed: int = 0,
+    workers: int = 1,
+):
+    """Train skip-gram Word2Vec on item sequences; return the item vectors.
+
+    Parameters
+    ----------
+    sequences : list of lists of str
+        One list per session, items in the order they were seen. Sequences
+        shorter than 2 items are skipped.
+    vector_size, window, epochs, negative, min_count
+        As in :class:`gensim.models.Word2Vec`. ``window`` is how many items on
+        each side count as context.
+    ns_exponent : float
+        Shape of the negative-sampling distribution: 0.75 is the word2vec
+        default, 0 samples items uniformly, 1 in proportion to frequency;
+        values below 0 favour rare items (useful for recommendations).
+    seed : int
+        With ``workers=1`` the same seed gives the same vectors in every run.
+        More workers train faster but the thread scheduling makes the result
+        vary slightly.
+
+    Returns
+    -------
+    gensim.models.KeyedVectors
+        ``wv[item]`` is a vector; ``wv.most_similar(item)`` lists neighbours.
+    """
+    from gensim.models import Word2Vec
+
+    sequences = _check_sequences(sequences)
+    vector_size = _positive_int(vector_size, "vector_size")
+    window = _positive_int(window, "window")
+    epochs = _positive_int(epochs, "epochs")
+    negative = _positive_int(negative, "negative")
+    min_count = _positive_int(min_count, "min_count")
+    workers = _positive_int(workers, "workers")
+    seed = _positive_int(seed, "seed", minimum=0)
+    if isinstance(ns_exponent, bool) or not isinstance(ns_exponent, numbers.Real) or not np.isfinite(ns_exponent):
+        raise ValueError(f"ns_exponent must be a finite number such as 0.75, got {ns_exponent!r}")
+    counts: dict = {}
+    for seq in sequences:
+        for item in seq:
+            counts[item] = counts.get(item, 0) + 1
+    if max(counts.values()) < min_count:
+        raise ValueError(
+            f"no item occurs at least min_count={min_count} times (the most frequent of the {len(counts)} items "
+            f"occurs {max(counts.values())} times); lower min_count"
+        )
+    model = Word2Vec(
+        sentences=sequences,
+        vector_size=vector_size,
+        window=window,
+        epochs=epochs,
+        ns_exponent=float(ns_exponent),
+        negative=negative,
+        min_count=min_count,
+        sg=1,
+        seed=seed,
+        workers=workers,
+        hashfxn=_stable_hash,
+    )
+    return model.wv
+
+
+def _vector_table(vectors) -> pd.DataFrame:
+    """Item vectors as a DataFrame indexed by item id (str)."""
+    if isinstance(vectors, pd.DataFrame):
+        frame = vectors
+        bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        if bad:
+            raise ValueError(f"vectors column(s) {bad} are not numeric; give one numeric column per dimension")
+    elif hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
+        frame = pd.DataFrame(np.asarray(vectors.vectors), index=list(vectors.index_to_key))
+    else:
+        raise TypeError(
+            "vectors must be gensim KeyedVectors (what train_item2vec returns) or a DataFrame with one row per "
+            f"item, got {type(vectors).__name__}"
+        )
+    if len(frame) == 0:
+        raise ValueError("vectors is empty: no item has a vector")
+    values = frame.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise ValueError("vectors holds NaN or infinite values")
+    out = pd.DataFrame(values, index=frame.index.astype(str))
+    if out.index.has_duplicates:
+        dup = out.index[out.index.duplicated()][0]
+        raise ValueError(f"vectors has item {dup!r} more than once; give one row per item")
+    return out
+
+
+def idf_weights(events: pd.DataFrame, user_col: str = "user_id", item_col: str = "page") -> pd.Series:
+    """Smoothed inverse document frequency of each item over users.
+
+    ``idf(item) = ln((1 + n_users) / (1 + n_users_with_item)) + 1``, the
+    formula scikit-learn's ``TfidfTransformer`` uses: an item every user
+    touches (a home page) gets about 1, a rare item much more. Users, not
+    events, are counted: a hub visited ten times by one user counts once.
+    Events with a missing item are ignored.
+    """
+    require_columns(events, [user_col, item_col], what="events")
+    pairs = pd.DataFrame({"user": events[user_col].to_numpy(), "item": events[item_col].to_numpy()})
+    pairs = pairs[pairs["item"].notna()].astype({"item": str})
+    if len(pairs) == 0:
+        raise ValueError(f"events has no row with a {item_col!r}")
+    n_users = pairs["user"].nunique()
+    df = pairs.drop_duplicates().groupby("item").size().rename_axis(item_col)
+    return (np.log((1 + n_users) / (1 + df)) + 1).rename("idf")
+
+
+def user_embeddings(
+    events: pd.DataFrame,
+    vectors,
+    user_col: str = "user_id",
+    item_col: str = "page",
+    weighting: str = "tfidf",
+    on_missing: str = "raise",
+    idf=None,
+) -> pd.DataFrame:
+    """One vector per user: the weighted mean of the vectors of their items.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per interaction (a page view); repeats count.
+    vectors : KeyedVectors or DataFrame
+        Item vectors, from :func:`train_item2vec` or a table indexed by item.
+    weighting : {"mean", "tfidf"}
+        ``"mean"``: every view counts the same, so hub pages everyone visits
+        pull all users toward the same point. ``"tfidf"``: each view counts
+        ``idf(item)`` (see :func:`idf_weights`), so rare, telling pages weigh
+        more.
+    idf : Series, optional
+        With ``"tfidf"``: the item weights to use, for example those of the
+        users a model was fitted on (``idf_weights(train_events)``), so new
+        users are weighted the same way. Items it lacks get its largest
+        weight (they are rarer than anything seen). By default the weights are
+        computed from ``events``.
+    on_missing : {"raise", "drop"}
+        What to do with a user none of whose items has a vector (all their
+        pages were too rare to be trained, say). ``"raise"`` (the default)
+        stops and names them; ``"drop"`` leaves them out, warns, and lists them
+        in ``result.attrs["users_without_vectors"]``. Views of items without a
+        vector are skipped for every user, and counted in
+        ``result.attrs["views_without_vector"]``.
+
+    Returns
+    -------
+    DataFrame
+        Index: users (sorted); columns ``dim_0 ...``.
+    """
+    require_columns(events, [user_col, item_col], what="events")
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    if on_missing not in ("raise", "drop"):
+        raise ValueError(f"on_missing must be 'raise' or 'drop', got {on_missing!r}")
+    table = _vector_table(vectors)
+    views = events.loc[events[item_col].notna(), [user_col, item_col]]
+    if views[user_col].isna().any():
+        raise ValueError(f"{int(views[user_col].isna().sum())} events have no {user_col!r}; drop them first")
+    if len(views) == 0:
+        raise ValueError(f"events has no row with a {item_col!r}")
+    items = views[item_col].astype(str)
+    covered = items.isin(table.index).to_numpy()
+    if not covered.any():
+        raise ValueError(
+            f"vectors cover none of the {items.nunique()} items in events[{item_col!r}] (e.g. {items.iloc[0]!r}); "
+            f"the vectors have items such as {table.index[0]!r}. Were they trained on the same id column?"
+        )
+    all_users = pd.Index(views[user_col].unique())
+    user_codes, users = pd.factorize(views[user_col].to_numpy()[covered], sort=True)
+    lost = all_users.difference(users)
+    if len(lost) and on_missing == "raise":
+        raise ValueError(
+            f"{len(lost)} user(s) have no item with a vector (e.g. {list(lost[:3])}); train the vectors on "
+            "their sessions too (min_count, min_length), or pass on_missing='drop' to leave them out"
+        )
+    item_codes = table.index.get_indexer(items.to_numpy()[covered])
+    if weighting == "tfidf":
+        if idf is None:
+            idf = idf_weights(views, user_col, item_col)
+        elif not isinstance(idf, pd.Series) or not pd.api.types.is_numeric_dtype(idf) or len(idf) == 0:
+            raise TypeError(f"idf must be a non-empty numeric Series indexed by item (see idf_weights), got "
+                            f"{type(idf).__name__}")
+        elif not (np.isfinite(idf.to_numpy(dtype=float)).all() and (idf > 0).all()):
+            raise ValueError("idf weights must be positive, finite numbers")
+        idf = pd.Series(idf.to_numpy(dtype=float), index=idf.index.astype(str))
+        w = idf.reindex(items.to_numpy()[covered]).fillna(idf.max()).to_numpy()
+    else:
+        w = np.ones(len(item_codes))
+    V = table.to_numpy()
+    # users x items matrix of summed weights: one sparse product does every user at once
+    W = sparse.csr_matrix((w, (user_codes, item_codes)), shape=(len(users), len(table)))
+    sums = W @ V
+    totals = np.asarray(W.sum(axis=1)).ravel()
+    out = pd.DataFrame(sums / totals[:, None], index=pd.Index(users, name=user_col),
+                       columns=[f"dim_{j}" for j in range(V.shape[1])])
+    out.attrs["users_without_vectors"] = list(lost)
+    out.attrs["views_without_vector"] = int((~covered).sum())
+    if len(lost):
+        warnings.warn(f"{len(lost)} user(s) left out: none of their items has a vector (e.g. {list(lost[:3])})",
+                      UserWarning, stacklevel=2)
+    return out
+
+
+def neighbour_purity(vectors, labels, k: int = 5, items=None) -> float:
+    """Mean share of an item's ``k`` nearest neighbours (cosine) that share its label.
+
+    ``labels`` maps item -> label (a Series or dict), for example page ->
+    section. Each item that has a vector and a label is a query (pass
+    ``items`` to restrict the queries, e.g. to articles); its neighbours are
+    searched among *all* items with a vector, as ``wv.most_similar(item,
+    topn=k)`` does, and a neighbour without a label counts as a different
+    label. An item is never its own neighbour. Chance level is about the share
+    of the largest label.
+    """
+    table = _vector_table(vectors)
+    labels = pd.Series(labels) if isinstance(labels, dict) else labels
+    if not isinstance(labels, pd.Series):
+        raise TypeError(f"labels must be a Series or dict mapping item -> label, got {type(labels).__name__}")
+    labels = labels.copy()
+    labels.index = labels.index.astype(str)
+    labels = labels[labels.notna() & ~labels.index.duplicated()]
+    queries = table.index.intersection(labels.index, sort=False)
+    if items is not None:
+        queries = queries.intersection(pd.Index([str(i) for i in items]), sort=False)
+    k = _positive_int(k, "k")
+    if len(queries) == 0:
+        raise ValueError("no item has both a vector and a label; are the labels indexed by item id?")
+    if k >= len(table):
+        raise ValueError(f"k={k} but only {len(table)} items have a vector; use a smaller k")
+    X = table.to_numpy()
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    X = X / np.where(norms == 0, 1, norms)
+    rows = table.index.get_indexer(queries)
+    sim = X[rows] @ X.T
+    sim[np.arange(len(rows)), rows] = -np.inf
+    nearest = np.argpartition(-sim, k, axis=1)[:, :k]
+    all_labels = labels.reindex(table.index).to_numpy(dtype=object)
+    own = labels.loc[queries].to_numpy(dtype=object)
+    return float((all_labels[nearest] == own[:, None]).mean())
