@@ -311,3 +311,73 @@ def neighbour_purity(vectors, labels, k: int = 5, items=None) -> float:
     all_labels = labels.reindex(table.index).to_numpy(dtype=object)
     own = labels.loc[queries].to_numpy(dtype=object)
     return float((all_labels[nearest] == own[:, None]).mean())
+
+
+class QueryEmbedder:
+    """Vectors for short free-text search queries, robust to typos and new words.
+
+    Character n-grams (2 to 4 letters, within words) weighted by tf-idf, then
+    reduced by truncated SVD (latent semantic analysis). A typo changes a few
+    n-grams of a word, not the whole word, so "premier leage" lands near
+    "premier league"; a word never seen before still shares n-grams with known
+    ones. Fit it once (on the first weeks); later weeks only ``transform``, so
+    every week's vectors live in the same space.
+    """
+
+    def __init__(self, n_components: int = 8, ngram_range: tuple = (2, 4), min_df: int = 2, random_state: int = 0):
+        self.n_components = n_components
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.random_state = random_state
+
+    @staticmethod
+    def _texts(queries, name="queries") -> pd.Series:
+        if isinstance(queries, str) or not hasattr(queries, "__iter__"):
+            raise TypeError(f"{name} must be a list or Series of strings, got {type(queries).__name__}")
+        texts = pd.Series(list(queries), dtype=object)
+        bad = texts[~texts.map(lambda q: isinstance(q, str))]
+        if len(bad):
+            raise ValueError(f"{name} must all be strings; found {len(bad)} other value(s), e.g. {bad.iloc[0]!r}")
+        return texts.str.lower().str.strip()
+
+    def fit(self, queries):
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        texts = self._texts(queries)
+        n = _positive_int(self.n_components, "n_components")
+        if len(texts) < 2 * n:
+            raise ValueError(f"only {len(texts)} queries to fit {n} components; give at least {2 * n}")
+        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, min_df=self.min_df,
+                                           sublinear_tf=True)
+        counts = self.vectorizer_.fit_transform(texts)
+        if counts.shape[1] <= n:
+            raise ValueError(f"the queries have only {counts.shape[1]} distinct n-grams; use fewer components")
+        self.svd_ = TruncatedSVD(n_components=n, random_state=self.random_state).fit(counts)
+        return self
+
+    def transform(self, queries) -> np.ndarray:
+        if not hasattr(self, "svd_"):
+            raise RuntimeError("this QueryEmbedder is not fitted yet; call fit(queries) first")
+        texts = self._texts(queries)
+        if len(texts) == 0:
+            return np.zeros((0, self.svd_.n_components))
+        return self.svd_.transform(self.vectorizer_.transform(texts))
+
+    def user_vectors(self, search: pd.DataFrame, users=None, user_col: str = "user_id",
+                     query_col: str = "query") -> pd.DataFrame:
+        """Mean query vector per user (columns ``q_0 ...``), one row per user.
+
+        Pass ``users`` to get exactly those rows: a user without a query gets
+        NaN (they said nothing; how to fill is the model's decision, see
+        ``dynamic.WeeklySegmenter``), and ``has_query`` says which.
+        """
+        require_columns(search, [user_col, query_col], what="search")
+        vectors = pd.DataFrame(self.transform(search[query_col]), index=search[user_col].to_numpy())
+        out = vectors.groupby(level=0).mean()
+        out.columns = [f"q_{j}" for j in range(out.shape[1])]
+        if users is not None:
+            out = out.reindex(pd.Index(users))
+        out.index.name = user_col
+        out["has_query"] = out.notna().all(axis=1).astype(float)
+        return out

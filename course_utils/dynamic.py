@@ -1,0 +1,252 @@
+"""Segments that update every week without retraining from scratch.
+
+:class:`WeeklySegmenter` fits scaling and Mini-Batch K-Means on the first
+weeks, then ``update``\\s with one ``partial_fit`` per week: the centroids move
+a little toward the new week's viewers, and segment 3 stays segment 3.
+``refit`` retrains from scratch on one week and matches the new centroids to
+the old ones (Hungarian algorithm), so identities survive a refit too.
+
+:data:`PERSONA_RULES` maps each segment's centroid (in the features' own units)
+to exactly one persona, or "unassigned"; :func:`needs_refit` is the documented
+rule for when drift calls for a full refit.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.preprocessing import StandardScaler
+
+UNASSIGNED = "unassigned"
+
+
+def _whole(value, name, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+class WeeklySegmenter:
+    """Scaling + Mini-Batch K-Means, fitted once and updated weekly.
+
+    Parameters
+    ----------
+    n_segments : int
+    columns : list of str, optional
+        The feature columns to cluster on. By default: ``watch_minutes``,
+        ``genre_entropy`` and every ``g_*``, ``d_*`` and text (``q_*``) column
+        of the frame given to ``fit``.
+    text_prefix : str
+        Columns starting with it are text-embedding dimensions. A viewer with
+        no query this week has NaN there; after scaling those become 0 (the
+        average viewer), so silence neither attracts nor repels.
+    text_weight : float
+        Multiplies the scaled text columns: how loud the queries speak next to
+        behaviour.
+    reassignment_ratio : float
+        Mini-Batch K-Means may move a centroid that receives few points to a
+        random data point. That is good for a one-off fit and bad for weekly
+        segments: a small segment would silently become a different one. The
+        default 0.0 turns it off, deliberately.
+    batch_size, n_init, random_state
+        As in :class:`sklearn.cluster.MiniBatchKMeans`.
+    """
+
+    def __init__(self, n_segments: int = 6, columns=None, text_prefix: str = "q_", text_weight: float = 0.5,
+                 reassignment_ratio: float = 0.0, batch_size: int = 1024, n_init: int = 3, random_state: int = 0):
+        self.n_segments = n_segments
+        self.columns = columns
+        self.text_prefix = text_prefix
+        self.text_weight = text_weight
+        self.reassignment_ratio = reassignment_ratio
+        self.batch_size = batch_size
+        self.n_init = n_init
+        self.random_state = random_state
+
+    # -- helpers -------------------------------------------------------------------
+    def _default_columns(self, X: pd.DataFrame) -> list:
+        keep = [c for c in X.columns if c in ("watch_minutes", "genre_entropy")
+                or c.startswith(("g_", "d_")) or c.startswith(self.text_prefix)]
+        if not keep:
+            raise ValueError(f"no feature columns to cluster on among {list(X.columns)}; pass columns=[...]")
+        return keep
+
+    def _matrix(self, X) -> np.ndarray:
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
+        missing = [c for c in self.columns_ if c not in X.columns]
+        if missing:
+            raise ValueError(f"features lack column(s) {missing} that the segmenter was fitted on; "
+                             "build them with the same genres, devices and query embedder")
+        values = X[self.columns_]
+        bad = [c for c in self.columns_ if not pd.api.types.is_numeric_dtype(values[c])]
+        if bad:
+            raise ValueError(f"feature column(s) {bad} are not numeric")
+        behaviour = [c for c in self.columns_ if not c.startswith(self.text_prefix)]
+        if values[behaviour].isna().any().any():
+            col = values[behaviour].columns[values[behaviour].isna().any()][0]
+            raise ValueError(f"feature column {col!r} has missing values; only text columns may be NaN")
+        Z = self.scaler_.transform(values.to_numpy(dtype=float))
+        Z = np.nan_to_num(Z, nan=0.0)
+        return Z * self.weights_
+
+    def _check_fitted(self):
+        if not hasattr(self, "model_"):
+            raise RuntimeError("this WeeklySegmenter is not fitted yet; call fit(first_weeks) first")
+
+    # -- API -------------------------------------------------------------------------
+    def fit(self, X: pd.DataFrame, y=None):
+        """Fit scaling and segments on the first weeks' features (rows stacked)."""
+        k = _whole(self.n_segments, "n_segments", 2)
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
+        if len(X) < k:
+            raise ValueError(f"{len(X)} rows cannot make {k} segments")
+        if not 0 <= self.reassignment_ratio < 1:
+            raise ValueError(f"reassignment_ratio must be in [0, 1), got {self.reassignment_ratio!r}")
+        self.columns_ = list(self.columns) if self.columns is not None else self._default_columns(X)
+        self.scaler_ = StandardScaler().fit(X[self.columns_].to_numpy(dtype=float))
+        self.scaler_.scale_ = np.where(np.isnan(self.scaler_.scale_), 1.0, self.scaler_.scale_)
+        self.weights_ = np.array([self.text_weight if c.startswith(self.text_prefix) else 1.0 for c in self.columns_])
+        Z = self._matrix(X)
+        self.model_ = MiniBatchKMeans(n_clusters=k, batch_size=_whole(self.batch_size, "batch_size"),
+                                      n_init=_whole(self.n_init, "n_init"), random_state=self.random_state,
+                                      reassignment_ratio=self.reassignment_ratio).fit(Z)
+        self.history_ = [self.model_.cluster_centers_.copy()]
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        if len(X) == 0:
+            return np.zeros(0, dtype=int)
+        return self.model_.predict(self._matrix(X)).astype(int)
+
+    def update(self, X: pd.DataFrame) -> np.ndarray:
+        """One incremental step on a week's features; returns that week's segments.
+
+        An empty week changes nothing and returns no labels.
+        """
+        self._check_fitted()
+        if len(X) == 0:
+            return np.zeros(0, dtype=int)
+        Z = self._matrix(X)
+        self.model_.partial_fit(Z)
+        self.history_.append(self.model_.cluster_centers_.copy())
+        return self.model_.predict(Z).astype(int)
+
+    def refit(self, X: pd.DataFrame) -> np.ndarray:
+        """Retrain from scratch on one week, keeping segment identities.
+
+        The new centroids are matched to the current ones by the Hungarian
+        algorithm (smallest total distance), then renumbered, so a segment that
+        is still there keeps its number. Scaling stays as fitted.
+        """
+        self._check_fitted()
+        if len(X) < self.n_segments:
+            raise ValueError(f"{len(X)} rows cannot make {self.n_segments} segments; refit on a fuller week")
+        Z = self._matrix(X)
+        fresh = MiniBatchKMeans(n_clusters=self.n_segments, batch_size=self.batch_size, n_init=self.n_init,
+                                random_state=self.random_state, reassignment_ratio=self.reassignment_ratio).fit(Z)
+        order = match_centroids(self.model_.cluster_centers_, fresh.cluster_centers_)
+        fresh.cluster_centers_ = fresh.cluster_centers_[order]
+        self.model_ = fresh
+        self.history_.append(fresh.cluster_centers_.copy())
+        return fresh.predict(Z).astype(int)
+
+    def centroids(self) -> pd.DataFrame:
+        """The current centroids in the features' own units (text columns unweighted)."""
+        self._check_fitted()
+        C = self.model_.cluster_centers_ / self.weights_
+        out = pd.DataFrame(self.scaler_.inverse_transform(C), columns=self.columns_)
+        out.index.name = "segment"
+        return out
+
+    def drift(self) -> np.ndarray:
+        """How far each centroid moved in the last step (scaled units)."""
+        self._check_fitted()
+        if len(self.history_) < 2:
+            return np.zeros(self.n_segments)
+        return np.linalg.norm(self.history_[-1] - self.history_[-2], axis=1)
+
+
+def match_centroids(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``order`` such that ``new[order][i]`` is the new centroid matched to ``old[i]``."""
+    old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
+    if old.shape != new.shape:
+        raise ValueError(f"old and new centroids must have the same shape, got {old.shape} and {new.shape}")
+    cost = np.linalg.norm(old[:, None, :] - new[None, :, :], axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    order = np.empty(len(old), dtype=int)
+    order[rows] = cols
+    return order
+
+
+#: The persona rule table: the first rule a segment's centroid satisfies names
+#: it; a segment no rule fits is "unassigned" (look at it before naming it).
+#: Shares are of minutes watched over the feature window.
+PERSONA_RULES = [
+    ("live_sports", "live sports is at least 35% of minutes",
+     lambda c: c["g_sports_live"] >= 0.35),
+    ("family_kids", "kids and animation together at least 50%",
+     lambda c: c["g_kids"] + c["g_animation"] >= 0.5),
+    ("documentary_buff", "documentary and nature together at least 50%",
+     lambda c: c["g_documentary"] + c["g_nature"] >= 0.5),
+    ("casual_mobile", "at least half the minutes on a phone, and comedy plus reality at least 50%",
+     lambda c: c["d_mobile"] >= 0.5 and c["g_comedy"] + c["g_reality"] >= 0.5),
+    ("binge_watcher", "drama, action and anime at least 50%, and over 5 hours (log1p minutes >= 5.7)",
+     lambda c: c["g_drama"] + c["g_action"] + c.get("g_anime", 0.0) >= 0.5 and c["watch_minutes"] >= 5.7),
+]
+
+
+def persona_rules_table(rules=PERSONA_RULES) -> pd.DataFrame:
+    """The rules as a readable table, in the order they are tried."""
+    return pd.DataFrame([(p, text) for p, text, _ in rules], columns=["persona", "rule"])
+
+
+def assign_personas(centroids: pd.DataFrame, rules=PERSONA_RULES) -> pd.Series:
+    """Exactly one persona per segment (the first rule that fits), or "unassigned".
+
+    A rule that needs a column the centroids lack is skipped for that segment
+    rather than guessed.
+    """
+    if not isinstance(centroids, pd.DataFrame):
+        raise TypeError(f"centroids must be a DataFrame (segments x features), got {type(centroids).__name__}")
+    out = {}
+    for segment, row in centroids.iterrows():
+        out[segment] = UNASSIGNED
+        for persona, _, rule in rules:
+            try:
+                fits = bool(rule(row))
+            except KeyError:
+                continue
+            if fits:
+                out[segment] = persona
+                break
+    return pd.Series(out, name="persona").rename_axis("segment")
+
+
+#: When to stop updating and refit from scratch (see :func:`needs_refit`).
+REFIT_RULE = {"size_psi": 0.25, "centroid_drift": 1.0, "unassigned_share": 0.25}
+
+
+def needs_refit(size_psi: float, max_centroid_drift: float, unassigned_share: float, rule=REFIT_RULE) -> list:
+    """Reasons to refit from scratch this week (an empty list: keep updating).
+
+    Segment sizes that shift a lot (PSI of sizes >= 0.25, "significant"), a
+    centroid that moved more than one standard deviation in a week, or a
+    quarter of viewers in segments no persona rule fits, each mean the
+    segments no longer describe the viewers well: refit, match identities, and
+    review the persona map.
+    """
+    reasons = []
+    if size_psi >= rule["size_psi"]:
+        reasons.append(f"segment sizes shifted (PSI {size_psi:.2f} >= {rule['size_psi']})")
+    if max_centroid_drift >= rule["centroid_drift"]:
+        reasons.append(f"a centroid moved {max_centroid_drift:.2f} (>= {rule['centroid_drift']})")
+    if unassigned_share >= rule["unassigned_share"]:
+        reasons.append(f"{unassigned_share:.0%} of viewers are unassigned (>= {rule['unassigned_share']:.0%})")
+    return reasons
