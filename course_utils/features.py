@@ -65,7 +65,8 @@ def weekly_features(
 
     Columns
     -------
-    watch_minutes : log1p of minutes watched in the window
+    watch_minutes : log1p of the minutes watched per week of the window (weeks
+        before week 1 do not count, so week 1 is comparable with week 9)
     sessions : visits in the window (a new visit when a title starts more than
         ``gap`` after the previous one ended)
     active_days : days with viewing in the window
@@ -115,7 +116,7 @@ def weekly_features(
     g = span.groupby("user_id")
     week_end = pd.Timestamp(first_day).normalize() + pd.Timedelta(days=7 * week)
     out = pd.DataFrame({
-        "watch_minutes": np.log1p(g["minutes"].sum().astype(float)),
+        "watch_minutes": np.log1p(g["minutes"].sum().astype(float) / min(window, week)),
         "sessions": _visits(span, pd.Timedelta(gap)),
         "active_days": span.assign(_d=times.dt.normalize()).groupby("user_id")["_d"].nunique(),
         "days_since_last": (week_end - g["timestamp"].max()).dt.total_seconds() / 86400,

@@ -40,7 +40,7 @@ def test_features_over_a_trailing_window(watch):
         f = features.weekly_features(watch, week=2, first_day=FIRST, genres=GENRES, devices=DEVICES, window=2)
     assert sorted(f.index) == ["a", "b"]  # c was not active in week 2
     a = f.loc["a"]
-    assert a["watch_minutes"] == pytest.approx(np.log1p(120))
+    assert a["watch_minutes"] == pytest.approx(np.log1p(120 / 2))  # per week of the 2-week window
     assert a["sessions"] == 2 and a["active_days"] == 2
     assert a["g_drama"] == pytest.approx(0.75) and a["g_kids"] == pytest.approx(0.25)
     assert a["genre_entropy"] == pytest.approx(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25)))
