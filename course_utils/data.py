@@ -78,6 +78,25 @@ def _read_clickstream_truth(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype="string")
 
 
+def _read_streaming_watch(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"user_id": "string", "title": "string", "genre": "string", "minutes": "int64",
+                                    "device": "string"},
+                       parse_dates=["timestamp"], date_format="%Y-%m-%d %H:%M")
+
+
+def _read_streaming_search(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"user_id": "string", "query": "string"}, parse_dates=["timestamp"],
+                       date_format="%Y-%m-%d %H:%M", keep_default_na=False)
+
+
+def _read_streaming_subscribers(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"user_id": "string", "signup_week": "int64", "plan": "string"})
+
+
+def _read_streaming_truth(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"user_id": "string", "week": "int64", "persona": "string"})
+
+
 DATASETS = {
     d.name: d
     for d in [
@@ -128,6 +147,38 @@ DATASETS = {
             write=synthetic.write_clickstream_truth,
             read=_read_clickstream_truth,
             notebook="03",
+        ),
+        Dataset(
+            name="streaming_watch",
+            filename="streaming_watch.csv.gz",
+            description="12 weeks of a streaming service: one row per title watched (genre, minutes, device)",
+            write=synthetic.write_streaming_watch,
+            read=_read_streaming_watch,
+            notebook="05",
+        ),
+        Dataset(
+            name="streaming_search",
+            filename="streaming_search.csv.gz",
+            description="the same service's search queries: free text with typos",
+            write=synthetic.write_streaming_search,
+            read=_read_streaming_search,
+            notebook="05",
+        ),
+        Dataset(
+            name="streaming_subscribers",
+            filename="streaming_subscribers.csv",
+            description="the service's 10,200 subscribers: sign-up week and plan",
+            write=synthetic.write_streaming_subscribers,
+            read=_read_streaming_subscribers,
+            notebook="05",
+        ),
+        Dataset(
+            name="streaming_truth",
+            filename="streaming_truth.csv.gz",
+            description="the planted persona of every subscriber in every week since sign-up",
+            write=synthetic.write_streaming_truth,
+            read=_read_streaming_truth,
+            notebook="05",
         ),
     ]
 }

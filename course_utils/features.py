@@ -55,7 +55,7 @@ def weekly_features(
     first_day,
     genres: list,
     devices: list,
-    window: int = 4,
+    window: int = 2,
     gap: str = "30min",
 ) -> pd.DataFrame:
     """One row per viewer who watched anything in ``week``.

@@ -8,6 +8,9 @@
 * :func:`psi`: population stability index of a feature or of segment sizes,
   with the usual reading: below 0.1 stable, 0.1 to 0.25 moderate shift, above
   0.25 significant shift (:func:`psi_level`).
+* :func:`cohort_drift` and :func:`drift_alerts`: did last week's segments
+  behave differently this week? Behaviour moves the week it changes; segments
+  built on a window of weeks follow a week later, so alerts watch behaviour.
 """
 
 from __future__ import annotations
@@ -66,7 +69,8 @@ def migration_matrix(previous: pd.Series, current: pd.Series) -> pd.DataFrame:
 def psi(expected, actual, bins: int = 10) -> float:
     """Population stability index of ``actual`` against ``expected``.
 
-    Numbers are binned at the deciles of ``expected`` (``bins`` quantile bins);
+    Numbers are binned at the quantiles of ``expected`` (``bins`` bins; fewer
+    when values repeat, and a repeated value such as 0 gets a bin of its own);
     anything else (segment labels, strings) is compared category by category.
     ``PSI = sum((a - e) * ln(a / e))`` over bins, with empty bins floored at
     0.0001 so a category that appears or vanishes counts without dividing by 0.
@@ -76,10 +80,12 @@ def psi(expected, actual, bins: int = 10) -> float:
         raise ValueError(f"psi needs values on both sides, got {len(e)} expected and {len(a)} actual")
     numeric = pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
     if numeric:
-        edges = np.unique(np.quantile(e.to_numpy(dtype=float), np.linspace(0, 1, bins + 1)))
-        edges[0], edges[-1] = -np.inf, np.inf
-        e_share = np.histogram(e, edges)[0] / len(e)
-        a_share = np.histogram(a, edges)[0] / len(a)
+        # Interior cut points at the quantiles of expected; a value equal to a cut
+        # point goes left, so a spike (say, the many zeros of a genre share) is a
+        # bin of its own instead of sharing one with the small values above it.
+        cuts = np.unique(np.quantile(e.to_numpy(dtype=float), np.linspace(0, 1, bins + 1)[1:-1]))
+        e_share = np.bincount(np.searchsorted(cuts, e.to_numpy(dtype=float)), minlength=len(cuts) + 1) / len(e)
+        a_share = np.bincount(np.searchsorted(cuts, a.to_numpy(dtype=float)), minlength=len(cuts) + 1) / len(a)
     else:
         cats = sorted(set(e.astype(str)) | set(a.astype(str)))
         e_share = e.astype(str).value_counts(normalize=True).reindex(cats, fill_value=0).to_numpy()
@@ -95,3 +101,49 @@ def psi_level(value: float) -> str:
     if value >= PSI_MODERATE:
         return "moderate"
     return "stable"
+
+
+MIN_COHORT = 50
+
+
+def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd.DataFrame, columns,
+                 min_size: int = MIN_COHORT) -> pd.DataFrame:
+    """PSI of each feature, per segment of last week, for the same viewers this week.
+
+    ``previous`` and ``current`` hold one week's behaviour each (for example
+    ``weekly_features(..., window=1)``), indexed by user. For the viewers of
+    segment s last week who were active both weeks, compare their feature
+    distributions this week with last week. Segments with fewer than
+    ``min_size`` such viewers get NaN (too few to judge).
+    """
+    previous_labels = _labels(previous_labels, "previous_labels")
+    for name, frame in (("previous", previous), ("current", current)):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"{name} must be a DataFrame of features indexed by user, got {type(frame).__name__}")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{name} lacks column(s) {missing}")
+    rows = {}
+    for segment in sorted(set(previous_labels), key=str):
+        cohort = previous_labels.index[previous_labels == segment]
+        both = cohort.intersection(previous.index).intersection(current.index)
+        if len(both) < min_size:
+            rows[segment] = {c: float("nan") for c in columns}
+            continue
+        rows[segment] = {c: psi(previous.loc[both, c], current.loc[both, c]) for c in columns}
+    out = pd.DataFrame.from_dict(rows, orient="index")[list(columns)]
+    out.index.name = "segment"
+    return out
+
+
+def drift_alerts(table: pd.DataFrame, threshold: float = PSI_SIGNIFICANT) -> pd.DataFrame:
+    """The (segment, feature) cells of a :func:`cohort_drift` table at or above ``threshold``.
+
+    Sorted worst first, with the PSI reading; empty when the week is quiet.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"table must be what cohort_drift returns, got {type(table).__name__}")
+    long = table.rename_axis("segment").reset_index().melt(id_vars="segment", var_name="feature", value_name="psi")
+    hits = long[long["psi"] >= threshold].sort_values("psi", ascending=False).reset_index(drop=True)
+    hits["level"] = hits["psi"].map(psi_level)
+    return hits

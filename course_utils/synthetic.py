@@ -582,9 +582,10 @@ STREAM_GENRES = ["drama", "comedy", "action", "reality", "kids", "animation", "d
                  "sports_live", "anime"]
 STREAM_NEW_GENRE = ("anime", 7)          # a genre that appears mid-way: first week it exists
 STREAM_NEW_DEVICE = ("console", 9)       # a device the app starts supporting
-STREAM_SPORTS_SEASON = (6, 8)            # weeks of the live-sports season (inclusive)
-STREAM_MIGRATIONS = {5: ("casual_mobile", "binge_watcher", 0.35),   # a hit series converts casual viewers
-                     10: ("family_kids", "casual_mobile", 0.30)}    # school term: parents watch on the go
+STREAM_SPORTS_SEASON = (6, 8)            # weeks of the live-sports tournament (inclusive)
+STREAM_SEASON_RAMP = {6: 2.0, 7: 3.5, 8: 5.5}  # sports fans' visits x this: group stage, knock-outs, final
+STREAM_MIGRATIONS = {5: ("casual_mobile", "binge_watcher", 0.6),    # a hit series converts casual viewers
+                     10: ("family_kids", "casual_mobile", 0.6)}     # school term: parents watch on the go
 STREAM_PLANS = ["basic", "standard", "premium"]
 
 #: What each persona does in an active week: visits (Poisson mean), titles per
@@ -714,15 +715,15 @@ def streaming_tables(seed: int = 23, n_start: int = 8000, weekly_signups: int = 
                 genres.pop(STREAM_NEW_GENRE[0], None)
             if persona == "live_sports" and not in_season:
                 genres["sports_live"] = 0.35  # highlights only, off-season
-            if persona == "binge_watcher" and in_season:
-                genres["sports_live"] = 0.2  # the big matches draw other viewers too
+            if persona == "binge_watcher" and in_season:  # the big matches draw other viewers too
+                genres["sports_live"] = 0.1 * STREAM_SEASON_RAMP[week]
             devices = dict(spec["devices"])
             if week >= STREAM_NEW_DEVICE[1] and "tv" in devices:
                 devices[STREAM_NEW_DEVICE[0]] = 0.15 * devices["tv"]
             g_names, g_p = _mix(genres)
             d_names, d_p = _mix(devices)
-            n_visits = int(rng.poisson(spec["visits"] * level * (3.0 if persona == "live_sports" and in_season
-                                                                  else 1.0)))
+            ramp = STREAM_SEASON_RAMP[week] if persona == "live_sports" and in_season else 1.0
+            n_visits = int(rng.poisson(spec["visits"] * level * ramp))
             if n_visits:
                 starts = _stream_times(week, n_visits, rng)
                 device = rng.choice(len(d_names), size=n_visits, p=d_p)

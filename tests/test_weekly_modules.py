@@ -235,3 +235,22 @@ def test_psi_reads_the_usual_thresholds():
     assert sizes > 0.25 and np.isfinite(sizes)
     with pytest.raises(ValueError, match="values on both sides"):
         monitoring.psi([], [1, 2])
+
+
+def test_cohort_drift_flags_the_segment_whose_behaviour_changed():
+    rng = np.random.default_rng(0)
+    users = [f"u{i}" for i in range(400)]
+    labels = pd.Series([0] * 200 + [1] * 200, index=users)
+    last = pd.DataFrame({"minutes": rng.normal(5, 1, 400), "share": rng.uniform(0, 1, 400)}, index=users)
+    this = last.copy()
+    this.iloc[200:, 0] += 2  # segment 1 watches far more this week
+    this = this.drop(index=users[:10])  # a few viewers of segment 0 were not active
+    table = monitoring.cohort_drift(labels, last, this, ["minutes", "share"])
+    assert table.shape == (2, 2) and table.loc[0].max() < 0.01 and table.loc[1, "minutes"] > 1
+    alerts = monitoring.drift_alerts(table)
+    assert alerts[["segment", "feature"]].values.tolist() == [[1, "minutes"]]
+    assert alerts["level"].tolist() == ["significant"]
+    small = monitoring.cohort_drift(labels, last, this, ["minutes"], min_size=300)
+    assert small["minutes"].isna().all() and monitoring.drift_alerts(small).empty
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['x'\]"):
+        monitoring.cohort_drift(labels, last, this, ["x"])
