@@ -1,8 +1,8 @@
 """Loaded for every test run, including nbval over solutions/ and notebooks/.
 
 Kernels started by nbval or by tests inherit this process's environment, so the
-progress file is pointed at a throw-away path before anything runs: tests never
-write a learner's real progress. Matplotlib draws off screen.
+progress file and the segment store are pointed at throw-away paths before anything
+runs: tests never write a learner's real progress or store. Matplotlib draws off screen.
 """
 
 import os
@@ -11,4 +11,5 @@ from pathlib import Path
 
 _SESSION_TMP = tempfile.mkdtemp(prefix="course-tests-")
 os.environ["COURSE_PROGRESS_FILE"] = str(Path(_SESSION_TMP) / "progress.json")
+os.environ["COURSE_STORE_PATH"] = str(Path(_SESSION_TMP) / "segment_store.duckdb")
 os.environ["MPLBACKEND"] = "Agg"

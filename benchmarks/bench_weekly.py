@@ -9,36 +9,21 @@ dashboard built in under 5 s.
 import copy
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 
-from course_utils import data, dynamic, embeddings, features, monitoring, synthetic
+from course_utils import dynamic, monitoring
+from course_utils.exercises import nb05
 from course_utils.store import SegmentStore
-
-FIRST = synthetic.STREAM_FIRST_DAY
-GENRES = [g for g in synthetic.STREAM_GENRES if g != synthetic.STREAM_NEW_GENRE[0]]
-DEVICES = ["tv", "mobile", "tablet", "web"]
 
 
 def main():
-    watch, search = data.load("streaming_watch"), data.load("streaming_search")
-    search = search.assign(week=features.week_number(search["timestamp"], FIRST))
     start = time.perf_counter()
-    embedder = embeddings.QueryEmbedder(n_components=8).fit(search.loc[search["week"] <= 3, "query"])
-    weekly = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for week in range(1, 13):
-            f = features.weekly_features(watch, week, FIRST, GENRES, DEVICES, window=2)
-            recent = search[search["week"].between(week - 1, week)]
-            weekly[week] = f.join(embedder.user_vectors(recent, users=f.index))
-    print(f"weekly features, 12 weeks, {len(watch):,} views: {time.perf_counter() - start:.2f} s")
-
-    segmenter = dynamic.WeeklySegmenter(n_segments=5, n_init=10).fit(pd.concat([weekly[w] for w in (1, 2, 3)]))
+    weekly = nb05.weekly()
+    print(f"weekly features and query vectors, 12 weeks: {time.perf_counter() - start:.2f} s")
+    segmenter = nb05.fitted_segmenter()
     ratios, updates, refits = [], [], []
     store_dir = tempfile.mkdtemp()
     with SegmentStore(Path(store_dir) / "bench.duckdb") as store:
@@ -50,11 +35,9 @@ def main():
                 t0 = time.perf_counter()
                 trial.update(X)
                 trial_times.append(time.perf_counter() - t0)
-            before = copy.deepcopy(segmenter)
             labels = segmenter.update(X)
-            recent = pd.concat([weekly[w] for w in (week - 2, week - 1, week)])
             t0 = time.perf_counter()
-            KMeans(n_clusters=5, n_init=10, random_state=0).fit(before._matrix(recent))
+            nb05.full_refit(week)
             refit = time.perf_counter() - t0
             updates.append(min(trial_times))
             refits.append(refit)

@@ -119,6 +119,11 @@ class WeeklySegmenter:
         self.history_ = [self.model_.cluster_centers_.copy()]
         return self
 
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        """Features as the model sees them: selected, scaled, text weighted, silent queries at 0."""
+        self._check_fitted()
+        return self._matrix(X)
+
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         self._check_fitted()
         if len(X) == 0:

@@ -62,8 +62,8 @@ def migration_matrix(previous: pd.Series, current: pd.Series) -> pd.DataFrame:
     """
     previous, current = _labels(previous, "previous"), _labels(current, "current")
     users = previous.index.union(current.index)
-    before = previous.reindex(users).astype(object).where(lambda s: s.notna(), NEW)
-    after = current.reindex(users).astype(object).where(lambda s: s.notna(), GONE)
+    before = previous.astype(object).reindex(users).where(lambda s: s.notna(), NEW)
+    after = current.astype(object).reindex(users).where(lambda s: s.notna(), GONE)
     table = pd.crosstab(before.rename("from"), after.rename("to"))
     return table
 

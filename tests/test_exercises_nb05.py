@@ -1,0 +1,141 @@
+"""Notebook 05's checks: the right answer passes, realistic mistakes are named."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+from course_utils import dynamic, monitoring
+from course_utils.exercises import nb05
+from course_utils.exercises.nb05 import ____, q1, q2, q3, q4, q5, q6, q7, q8
+
+ALL = (q1, q2, q3, q4, q5, q6, q7, q8)
+
+
+def expect(exercise, answer, phrase):
+    result = exercise.check(answer)
+    assert result.status == "incorrect", result.message
+    assert phrase in result.message, result.message
+
+
+def test_not_attempted_everywhere():
+    for q in ALL:
+        assert q.check(____).status == "not_attempted"
+
+
+def test_reference_answers_pass():
+    for q in ALL:
+        result = q.check(q.reference())
+        assert result.status == "correct", (q.name, result.message)
+
+
+def test_q1_weeks():
+    watch = nb05.watch()
+    days = (watch["timestamp"] - pd.Timestamp("2025-01-06")).dt.days
+    assert q1.check(days // 7 + 1).correct
+    expect(q1, days // 7, "start at 0")
+    expect(q1, days / 7 + 1, "fractions")
+    expect(q1, watch["timestamp"].dt.isocalendar().week, "ISO calendar weeks")
+    expect(q1, (days // 7 + 1).head(10), "one week per view")
+
+
+def test_q2_entropy():
+    watch = nb05.watch()
+    week5 = watch[nb05._weeks() == 5]
+    minutes = week5.pivot_table(index="user_id", columns="genre", values="minutes", aggfunc="sum", fill_value=0)
+    p = minutes.div(minutes.sum(axis=1), axis=0)
+    right = -(p * np.log(p.where(p > 0, 1))).sum(axis=1)
+    assert q2.check(right).correct
+    expect(q2, -(p * np.log2(p.where(p > 0, 1))).sum(axis=1), "bits")
+    expect(q2, -(p * np.log(p)).sum(axis=1, skipna=False), "NaN")
+    titles = week5.pivot_table(index="user_id", columns="genre", values="minutes", aggfunc="size", fill_value=0)
+    pt = titles.div(titles.sum(axis=1), axis=0)
+    expect(q2, -(pt * np.log(pt.where(pt > 0, 1))).sum(axis=1), "counted titles")
+    expect(q2, nb05.weekly()[5]["genre_entropy"], "weeks 4 and 5")
+    expect(q2, -right, "sign is flipped")
+    expect(q2, right.head(100), "viewers active in week 5")
+
+
+def test_q3_hungarian():
+    old, new = nb05.refit_centroids()
+    cost = np.linalg.norm(old[:, None, :] - new[None, :, :], axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    right = cols[np.argsort(rows)]
+    assert q3.check(right).correct
+    assert np.array_equal(right, dynamic.match_centroids(old, new))
+    expect(q3, np.argsort(right), "maps new to old")
+    expect(q3, np.arange(5), "K-Means's order")
+    expect(q3, (rows, cols), "(rows, cols)")
+    greedy = np.zeros(5, dtype=int)  # every old segment grabbing the same nearest new centroid
+    expect(q3, greedy, "Two old segments took the same")
+    expect(q3, right.astype(float), "whole numbers")
+
+
+def test_q4_update_loop():
+    weekly = nb05.weekly()
+    seg = nb05.fitted_segmenter()
+    right = {w: pd.Series(seg.update(weekly[w]), index=weekly[w].index) for w in range(4, 13)}
+    assert q4.check(right).correct
+    frozen = nb05.fitted_segmenter()
+    no_update = {w: pd.Series(frozen.predict(weekly[w]), index=weekly[w].index) for w in range(4, 13)}
+    assert not all((no_update[w] == right[w]).all() for w in right)  # updating changes some segments
+    expect(q4, no_update, "predict without updating")
+    renumbered = {w: (s + 1) % 5 for w, s in right.items()}
+    expect(q4, renumbered, "segment numbers changed")
+    expect(q4, {w: s for w, s in right.items() if w != 12}, "missing [12]")
+    expect(q4, [right[w] for w in range(4, 13)], "Expected a dict")
+    expect(q4, {**right, 5: right[5].iloc[:100]}, "Week 5")
+
+
+def test_q5_sql():
+    ref = nb05.segment_sizes()
+    assert q5.check(ref).correct
+    assert q5.check(ref.rename(columns={"viewers": "n"})).correct
+    per_segment = ref.groupby("segment", as_index=False)["viewers"].sum()
+    expect(q5, per_segment, "GROUP BY week too")
+    shares = ref.assign(viewers=ref["viewers"] / ref.groupby("week")["viewers"].transform("sum"))
+    expect(q5, shares, "shares")
+    expect(q5, ref.head(30), "Expected 60 rows")
+    expect(q5, ref["viewers"], "Expected a DataFrame")
+
+
+def test_q6_moved_share():
+    labels = nb05.labels_by_week()
+    w4, w5 = labels[4], labels[5]
+    common = w4.index.intersection(w5.index)
+    right = (w4[common] != w5[common]).mean()
+    assert q6.check(right).correct
+    expect(q6, 100 * right, "percentage")
+    expect(q6, float((w4[common] != w5[common]).sum()), "number of viewers")
+    union = w4.index.union(w5.index)
+    expect(q6, float((w4.reindex(union) != w5.reindex(union)).mean()), "present in only one week")
+    n = min(len(w4), len(w5))
+    expect(q6, float((w4.to_numpy()[:n] != w5.to_numpy()[:n]).mean()), "by position")
+
+
+def test_q7_psi():
+    labels = nb05.labels_by_week()
+    e = labels[4].value_counts(normalize=True).sort_index()
+    a = labels[5].value_counts(normalize=True).sort_index()
+    right = float(((a - e) * np.log(a / e)).sum())
+    assert q7.check(right).correct
+    assert right == pytest.approx(monitoring.psi(labels[4], labels[5]))
+    expect(q7, float(((a - e) * np.log10(a / e)).sum()), "natural log")
+    expect(q7, float((a - e).abs().sum()), "absolute change")
+    ec, ac = labels[4].value_counts().sort_index(), labels[5].value_counts().sort_index()
+    expect(q7, float(((ac - ec) * np.log(ac / ec)).sum()), "counts")
+    expect(q7, (a - e) * np.log(a / e), "sum them")
+    expect(q7, -right, "never negative")
+
+
+def test_q8_alert_weeks():
+    right = nb05.alert_weeks()
+    assert set(nb05.EVENT_WEEKS) <= set(right) and not set(nb05.QUIET_WEEKS) & set(right)
+    assert q8.check(right).correct
+    assert q8.check(tuple(reversed(right))).correct
+    variants = nb05._alert_variants()
+    assert variants["moderate"] != right and variants["size"] != right
+    expect(q8, variants["moderate"], "'moderate' line")
+    expect(q8, variants["size"], "segment sizes shifted")
+    expect(q8, [w - 1 for w in right], "Off by one")
+    expect(q8, "5, 6, 7", "Expected a sorted list")
