@@ -5,6 +5,8 @@
 * :func:`segment_jaccard`: per segment, overlap of its members in two weeks.
 * :func:`migration_matrix`: who moved from which segment to which (plus new
   and gone viewers).
+* :func:`centroid_drift`, :func:`unassigned_share`: how far segments moved, and
+  how many viewers sit in segments no persona rule fits.
 * :func:`psi`: population stability index of a feature or of segment sizes,
   with the usual reading: below 0.1 stable, 0.1 to 0.25 moderate shift, above
   0.25 significant shift (:func:`psi_level`).
@@ -66,6 +68,30 @@ def migration_matrix(previous: pd.Series, current: pd.Series) -> pd.DataFrame:
     after = current.astype(object).reindex(users).where(lambda s: s.notna(), GONE)
     table = pd.crosstab(before.rename("from"), after.rename("to"))
     return table
+
+
+def centroid_drift(previous, current) -> pd.Series:
+    """How far each segment's centroid moved: Euclidean distance per segment (rows).
+
+    Give both in the same units, e.g. ``WeeklySegmenter.history_`` entries
+    (scaled) or two ``centroids()`` frames.
+    """
+    a, b = np.asarray(previous, dtype=float), np.asarray(current, dtype=float)
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError(f"previous and current centroids must be 2-D of the same shape, got {a.shape} and {b.shape}")
+    index = previous.index if isinstance(previous, pd.DataFrame) else range(len(a))
+    return pd.Series(np.linalg.norm(b - a, axis=1), index=index, name="centroid_drift").rename_axis("segment")
+
+
+def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "unassigned") -> float:
+    """Share of users whose segment has no persona (or is missing from the persona map)."""
+    labels = _labels(labels, "labels")
+    if not isinstance(personas, pd.Series):
+        raise TypeError(f"personas must be a Series segment -> persona, got {type(personas).__name__}")
+    if len(labels) == 0:
+        return float("nan")
+    named = labels.map(personas)
+    return float((named.isna() | (named == unassigned)).mean())
 
 
 def psi(expected, actual, bins: int = 10) -> float:

@@ -280,8 +280,10 @@ def week_metrics(w):
                  ("moved_share", None, float((prev[common] != cur[common]).mean()))]
         table = monitoring.cohort_drift(prev, behaviour[w - 1], behaviour[w], nb05.MONITORED)
         rows += [(f"alert:{a.feature}", a.segment, a.psi) for a in monitoring.drift_alerts(table).itertuples()]
-    unassigned = personas[labels[w]].eq(dynamic.UNASSIGNED).mean()
-    rows.append(("unassigned_share", None, float(unassigned)))
+    rows.append(("unassigned_share", None, monitoring.unassigned_share(labels[w], personas)))
+    if w >= 4:  # how far each centroid moved in this week's update
+        moved = monitoring.centroid_drift(segmenter.history_[w - 4], segmenter.history_[w - 3])
+        rows += [("centroid_drift", s, d) for s, d in moved.items()]
     return pd.DataFrame(rows, columns=["metric", "segment", "value"])
 
 
@@ -452,8 +454,8 @@ comparison.round(3)
 # persona rule fits. Then match identities (section 6) and review the persona map. Here:
 
 # %%
-drift_by_week = {w: float(np.max(np.linalg.norm(segmenter.history_[i] - segmenter.history_[i - 1], axis=1)))
-                 for i, w in enumerate(range(4, 13), start=1)}
+drift_by_week = store.query("SELECT week, max(value) AS drift FROM metrics WHERE metric = 'centroid_drift' "
+                            "GROUP BY week").set_index("week")["drift"]
 decisions = []
 for w in range(4, 13):
     m = stability[stability["week"] == w].set_index("metric")["value"]

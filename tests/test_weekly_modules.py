@@ -254,3 +254,15 @@ def test_cohort_drift_flags_the_segment_whose_behaviour_changed():
     assert small["minutes"].isna().all() and monitoring.drift_alerts(small).empty
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['x'\]"):
         monitoring.cohort_drift(labels, last, this, ["x"])
+
+
+def test_centroid_drift_and_unassigned_share():
+    old = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
+    new = pd.DataFrame({"x": [3.0, 1.0], "y": [4.0, 1.0]})
+    assert monitoring.centroid_drift(old, new).tolist() == [5.0, 0.0]
+    with pytest.raises(ValueError, match="same shape"):
+        monitoring.centroid_drift(old, new.iloc[:1])
+    labels = pd.Series([0, 0, 1, 2], index=list("abcd"))
+    personas = pd.Series({0: "binge_watcher", 1: "unassigned"})  # segment 2 has no entry: unassigned too
+    assert monitoring.unassigned_share(labels, personas) == 0.5
+    assert np.isnan(monitoring.unassigned_share(labels.iloc[:0], personas))
