@@ -301,12 +301,8 @@ class GenreEntropy(Exercise):
 def refit_centroids() -> tuple:
     """``(old, new)``: the updated segmenter's centroids before week 12, and a full
     refit's centroids in week 12 in K-Means's own (arbitrary) order."""
-    labels, seg = _history()
-    before = fitted_segmenter()
-    for week in WEEKS:
-        if week not in FIT_WEEKS and week < 12:
-            before.update(_weekly()[week])
-    return before.model_.cluster_centers_.copy(), full_refit(12).cluster_centers_.copy()
+    history = _history()[1].history_  # fitted, then one entry per update (weeks 4 to 12)
+    return history[-2].copy(), full_refit(12).cluster_centers_.copy()
 
 
 class MatchCentroids(Exercise):
