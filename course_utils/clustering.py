@@ -22,6 +22,8 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
+from course_utils.validation import whole_number
+
 
 def check_features(X, name: str = "X") -> np.ndarray:
     """Return ``X`` as a 2-D float array, or raise saying what is wrong."""
@@ -342,9 +344,7 @@ class ReducedHDBSCAN:
         self.random_state = random_state
 
     def _validate(self, n_rows: int, n_features: int) -> None:
-        mcs = self.min_cluster_size
-        if isinstance(mcs, bool) or not isinstance(mcs, (int, np.integer)) or mcs < 2:
-            raise ValueError(f"min_cluster_size must be a whole number >= 2, got {mcs!r}")
+        mcs = whole_number(self.min_cluster_size, "min_cluster_size", 2)
         if mcs > n_rows:
             raise ValueError(
                 f"min_cluster_size={mcs} is larger than the data ({n_rows} rows): no cluster could form. "
@@ -357,8 +357,7 @@ class ReducedHDBSCAN:
             raise ValueError(f"reduce must be one of {REDUCERS}, got {self.reduce!r}")
         nc = self.n_components
         if self.reduce is not None:
-            if isinstance(nc, bool) or not isinstance(nc, (int, np.integer)) or nc < 1:
-                raise ValueError(f"n_components must be a whole number >= 1, got {nc!r}")
+            nc = whole_number(nc, "n_components")
             if nc >= n_features:
                 raise ValueError(
                     f"n_components={nc} is not fewer than the {n_features} features; reduce to fewer "

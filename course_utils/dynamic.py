@@ -13,21 +13,16 @@ rule for when drift calls for a full refit.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.preprocessing import StandardScaler
 
+from course_utils.monitoring import centroid_drift
+from course_utils.validation import whole_number
+
 UNASSIGNED = "unassigned"
-
-
-def _whole(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
 
 
 class WeeklySegmenter:
@@ -101,7 +96,7 @@ class WeeklySegmenter:
     # -- API -------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y=None):
         """Fit scaling and segments on the first weeks' features (rows stacked)."""
-        k = _whole(self.n_segments, "n_segments", 2)
+        k = whole_number(self.n_segments, "n_segments", 2)
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
         if len(X) < k:
@@ -113,8 +108,8 @@ class WeeklySegmenter:
         self.scaler_.scale_ = np.where(np.isnan(self.scaler_.scale_), 1.0, self.scaler_.scale_)
         self.weights_ = np.array([self.text_weight if c.startswith(self.text_prefix) else 1.0 for c in self.columns_])
         Z = self._matrix(X)
-        self.model_ = MiniBatchKMeans(n_clusters=k, batch_size=_whole(self.batch_size, "batch_size"),
-                                      n_init=_whole(self.n_init, "n_init"), random_state=self.random_state,
+        self.model_ = MiniBatchKMeans(n_clusters=k, batch_size=whole_number(self.batch_size, "batch_size"),
+                                      n_init=whole_number(self.n_init, "n_init"), random_state=self.random_state,
                                       reassignment_ratio=self.reassignment_ratio).fit(Z)
         self.history_ = [self.model_.cluster_centers_.copy()]
         return self
@@ -175,7 +170,7 @@ class WeeklySegmenter:
         self._check_fitted()
         if len(self.history_) < 2:
             return np.zeros(self.n_segments)
-        return np.linalg.norm(self.history_[-1] - self.history_[-2], axis=1)
+        return centroid_drift(self.history_[-2], self.history_[-1]).to_numpy()
 
 
 def match_centroids(old: np.ndarray, new: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from course_utils.validation import require_columns
+from course_utils.validation import require_columns, whole_number
 
 WEIGHTINGS = ("mean", "tfidf")
 
@@ -32,12 +32,6 @@ def _stable_hash(text: str) -> int:
     """A hash that is the same in every process (Python's ``hash`` of a string is
     salted per process, which would make gensim's starting vectors differ)."""
     return int.from_bytes(hashlib.blake2b(str(text).encode("utf-8"), digest_size=4).digest(), "little")
-
-
-def _positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def _check_sequences(sequences) -> list:
@@ -101,13 +95,13 @@ def train_item2vec(
     from gensim.models import Word2Vec
 
     sequences = _check_sequences(sequences)
-    vector_size = _positive_int(vector_size, "vector_size")
-    window = _positive_int(window, "window")
-    epochs = _positive_int(epochs, "epochs")
-    negative = _positive_int(negative, "negative")
-    min_count = _positive_int(min_count, "min_count")
-    workers = _positive_int(workers, "workers")
-    seed = _positive_int(seed, "seed", minimum=0)
+    vector_size = whole_number(vector_size, "vector_size")
+    window = whole_number(window, "window")
+    epochs = whole_number(epochs, "epochs")
+    negative = whole_number(negative, "negative")
+    min_count = whole_number(min_count, "min_count")
+    workers = whole_number(workers, "workers")
+    seed = whole_number(seed, "seed", minimum=0)
     if isinstance(ns_exponent, bool) or not isinstance(ns_exponent, numbers.Real) or not np.isfinite(ns_exponent):
         raise ValueError(f"ns_exponent must be a finite number such as 0.75, got {ns_exponent!r}")
     counts: dict = {}
@@ -296,7 +290,7 @@ def neighbour_purity(vectors, labels, k: int = 5, items=None) -> float:
     queries = table.index.intersection(labels.index, sort=False)
     if items is not None:
         queries = queries.intersection(pd.Index([str(i) for i in items]), sort=False)
-    k = _positive_int(k, "k")
+    k = whole_number(k, "k")
     if len(queries) == 0:
         raise ValueError("no item has both a vector and a label; are the labels indexed by item id?")
     if k >= len(table):
@@ -345,7 +339,7 @@ class QueryEmbedder:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = self._texts(queries)
-        n = _positive_int(self.n_components, "n_components")
+        n = whole_number(self.n_components, "n_components")
         if len(texts) < 2 * n:
             raise ValueError(f"only {len(texts)} queries to fit {n} components; give at least {2 * n}")
         self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, min_df=self.min_df,

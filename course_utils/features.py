@@ -10,13 +10,12 @@ too few to say what they like).
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import parse_dates, require_columns, require_numeric
+from course_utils.validation import parse_dates, positive_duration, require_columns, require_numeric, whole_number
 
 WATCH_COLUMNS = ["user_id", "timestamp", "title", "genre", "minutes", "device"]
 
@@ -84,15 +83,8 @@ def weekly_features(
     """
     require_columns(watch, WATCH_COLUMNS, what="watch")
     require_numeric(watch, "minutes")
-    try:
-        gap = pd.Timedelta(gap)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"gap must be a duration such as '30min', got {gap!r}") from exc
-    if pd.isna(gap) or gap <= pd.Timedelta(0):
-        raise ValueError(f"gap must be a positive duration such as '30min', got {gap!r}")
-    for name, value in (("week", week), ("window", window)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    gap = positive_duration(gap, "gap")
+    week, window = whole_number(week, "week"), whole_number(window, "window")
     for name, values in (("genres", genres), ("devices", devices)):
         if isinstance(values, str) or not hasattr(values, "__iter__") or len(list(values)) == 0:
             raise ValueError(f"{name} must be a non-empty list of the known {name}, got {values!r}")

@@ -2,6 +2,7 @@
 
 * :func:`week_over_week_ari`: agreement of two weeks' segments on the viewers
   present in both.
+* :func:`moved_share`: share of the viewers present both weeks who changed segment.
 * :func:`segment_jaccard`: per segment, overlap of its members in two weeks.
 * :func:`migration_matrix`: who moved from which segment to which (plus new
   and gone viewers).
@@ -43,6 +44,15 @@ def week_over_week_ari(previous: pd.Series, current: pd.Series) -> float:
     if len(common) < 2:
         return float("nan")
     return float(adjusted_rand_score(previous.loc[common], current.loc[common]))
+
+
+def moved_share(previous: pd.Series, current: pd.Series) -> float:
+    """Share of the users present in both weeks whose segment changed (NaN if none is)."""
+    previous, current = _labels(previous, "previous"), _labels(current, "current")
+    common = previous.index.intersection(current.index)
+    if len(common) == 0:
+        return float("nan")
+    return float((previous.loc[common] != current.loc[common]).mean())
 
 
 def segment_jaccard(previous: pd.Series, current: pd.Series) -> pd.Series:

@@ -9,17 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import parse_dates, require_columns
-
-
-def _gap(gap) -> pd.Timedelta:
-    try:
-        value = pd.Timedelta(gap)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"gap must be a duration such as '30min' or pd.Timedelta(minutes=30), got {gap!r}") from exc
-    if pd.isna(value) or value <= pd.Timedelta(0):
-        raise ValueError(f"gap must be a positive duration such as '30min', got {gap!r}")
-    return value
+from course_utils.validation import parse_dates, positive_duration, require_columns, whole_number
 
 
 def sessionize(
@@ -45,7 +35,7 @@ def sessionize(
         positive duration.
     """
     require_columns(events, [user_col, time_col], what="events")
-    step = _gap(gap)
+    step = positive_duration(gap, "gap")
     if session_col in (user_col, time_col):
         raise ValueError(f"session_col {session_col!r} would overwrite an input column")
     times = parse_dates(events[time_col], time_col)
@@ -83,8 +73,7 @@ def session_sequences(
     about which pages go together).
     """
     require_columns(events, [item_col, session_col, time_col], what="events")
-    if isinstance(min_length, bool) or not isinstance(min_length, (int, np.integer)) or min_length < 1:
-        raise ValueError(f"min_length must be a whole number >= 1, got {min_length!r}")
+    whole_number(min_length, "min_length")
     times = parse_dates(events[time_col], time_col)
     frame = pd.DataFrame({"s": events[session_col].to_numpy(), "t": times.to_numpy(), "i": events[item_col].to_numpy()})
     frame = frame[pd.notna(frame["i"])]

@@ -15,11 +15,12 @@ holds what it held before.
 
 from __future__ import annotations
 
-import numbers
 import os
 from pathlib import Path
 
 import pandas as pd
+
+from course_utils.validation import whole_number
 
 DEFAULT_FILE = "segment_store.duckdb"
 
@@ -40,9 +41,7 @@ def default_path() -> Path:
 
 
 def _week(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"week must be a whole number >= 1, got {value!r}")
-    return int(value)
+    return whole_number(value, "week")
 
 
 class SegmentStore:

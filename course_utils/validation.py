@@ -3,6 +3,8 @@ says what was expected."""
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
 
@@ -56,3 +58,22 @@ def require_numeric(df, column):
         example = df[column].dropna().iloc[0] if df[column].notna().any() else None
         example = example.item() if hasattr(example, "item") else example
         raise ValueError(f"column {column!r} must be numeric, got dtype {df[column].dtype} (e.g. {example!r})")
+
+
+def whole_number(value, name: str, minimum: int = 1) -> int:
+    """``value`` as an int, or ``ValueError`` naming it (booleans and floats are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def positive_duration(value, name: str = "gap") -> pd.Timedelta:
+    """``value`` as a positive ``pd.Timedelta`` (from '30min', a Timedelta...), or ``ValueError``."""
+    try:
+        duration = pd.Timedelta(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a duration such as '30min' or pd.Timedelta(minutes=30), "
+                         f"got {value!r}") from exc
+    if pd.isna(duration) or duration <= pd.Timedelta(0):
+        raise ValueError(f"{name} must be a positive duration such as '30min', got {value!r}")
+    return duration

@@ -275,10 +275,9 @@ def week_metrics(w):
     rows = []
     if w > 1:
         prev, cur = labels[w - 1], labels[w]
-        common = prev.index.intersection(cur.index)
         rows += [("size_psi", None, monitoring.psi(prev, cur)),
                  ("wow_ari", None, monitoring.week_over_week_ari(prev, cur)),
-                 ("moved_share", None, float((prev[common] != cur[common]).mean()))]
+                 ("moved_share", None, monitoring.moved_share(prev, cur))]
         table = monitoring.cohort_drift(prev, behaviour[w - 1], behaviour[w], nb05.MONITORED)
         rows += [(f"alert:{a.feature}", a.segment, a.psi) for a in monitoring.drift_alerts(table).itertuples()]
     rows.append(("unassigned_share", None, monitoring.unassigned_share(labels[w], personas)))

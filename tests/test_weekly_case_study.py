@@ -74,7 +74,7 @@ def test_the_refit_rule_keeps_updating_through_the_twelve_weeks():
     segmenter = nb05.updated_segmenter()
     personas = dynamic.assign_personas(segmenter.centroids())
     for i, week in enumerate(range(4, 13), start=1):
-        drift = float(abs(segmenter.history_[i] - segmenter.history_[i - 1]).max())
+        drift = float(monitoring.centroid_drift(segmenter.history_[i - 1], segmenter.history_[i]).max())
         reasons = dynamic.needs_refit(monitoring.psi(labels[week - 1], labels[week]), drift,
                                       float((personas[labels[week]] == dynamic.UNASSIGNED).mean()))
         assert reasons == [], (week, reasons)

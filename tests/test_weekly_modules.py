@@ -260,6 +260,8 @@ def test_centroid_drift_and_unassigned_share():
     old = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
     new = pd.DataFrame({"x": [3.0, 1.0], "y": [4.0, 1.0]})
     assert monitoring.centroid_drift(old, new).tolist() == [5.0, 0.0]
+    assert monitoring.moved_share(pd.Series({"a": 0, "b": 1, "c": 1}), pd.Series({"b": 1, "c": 0, "d": 2})) == 0.5
+    assert np.isnan(monitoring.moved_share(pd.Series({"a": 0}), pd.Series({"b": 0})))
     with pytest.raises(ValueError, match="same shape"):
         monitoring.centroid_drift(old, new.iloc[:1])
     labels = pd.Series([0, 0, 1, 2], index=list("abcd"))

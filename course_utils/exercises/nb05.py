@@ -467,7 +467,7 @@ def _moved_variants():
     common = a.index.intersection(b.index)
     outer = a.reindex(a.index.union(b.index)) != b.reindex(a.index.union(b.index))
     n = min(len(a), len(b))
-    return {"right": float((a.loc[common] != b.loc[common]).mean()),
+    return {"right": monitoring.moved_share(a, b),
             "outer": float(outer.mean()),
             "positional": float((a.to_numpy()[:n] != b.to_numpy()[:n]).mean()),
             "count": float((a.loc[common] != b.loc[common]).sum())}
@@ -509,8 +509,7 @@ class MovedShare(Exercise):
         return "That does not match the share of common viewers whose segment differs between weeks 4 and 5."
 
     def correct_message(self, answer):
-        quiet = np.mean([(lambda a, b: (a[a.index.intersection(b.index)] != b[a.index.intersection(b.index)]).mean())(
-            _history()[0][w - 1], _history()[0][w]) for w in (3, 4)])
+        quiet = np.mean([monitoring.moved_share(_history()[0][w - 1], _history()[0][w]) for w in (3, 4)])
         return f"{float(answer):.1%} moved in week 5, against {quiet:.1%} in a quiet week: the hit series."
 
 
