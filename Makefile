@@ -15,11 +15,12 @@ ifeq ($(shell id -u),0)
 LAB_FLAGS += --allow-root
 endif
 
-.PHONY: help install lab test test-fast notebooks data lock bench clean
+.PHONY: help install lab test test-fast lint notebooks data lock bench clean
 
 help:
 	@echo "make lab        set up .venv (first time only) and open the course in JupyterLab"
 	@echo "make test       set up .venv and run every test (unit, checker, notebooks)"
+	@echo "make lint       ruff check . (also part of make test)"
 	@echo "make notebooks  regenerate notebooks/ and solutions/*.ipynb from solutions/*.py"
 	@echo "make data       verify the datasets and restore any that are missing or damaged"
 	@echo "make bench      print the benchmarks (times and ratios against baselines)"
@@ -42,7 +43,11 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS)
 
 test: $(STAMP)
+	$(PY) -m ruff check .
 	$(PY) -m pytest tests solutions notebooks --nbval-lax --nbval-current-env -p no:cacheprovider
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -p no:cacheprovider -m "not slow"

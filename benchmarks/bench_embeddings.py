@@ -1,4 +1,4 @@
-"""Benchmark: events to user embeddings on the shipped clickstream (issue 4).
+"""Benchmark: events to user embeddings on the shipped clickstream.
 
 Run with `make bench`; prints, never asserts. Target: the whole path under 20 s on
 2 cores. Baselines: user vectors from a per-user Python loop, and Word2Vec with two

@@ -1,4 +1,4 @@
-"""Benchmark: the weekly update against a full refit, and the dashboard (issue 5).
+"""Benchmark: the weekly update against a full refit, and the dashboard.
 
 Run with `make bench`; prints, never asserts. Targets: the incremental update at
 least 10x faster than a full refit of the same week (scaling kept, K-Means with
@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_utils import dynamic, monitoring
-from course_utils.exercises import nb05
+from course_utils import dashboard, dynamic
+from course_utils.lessons import nb05
 from course_utils.store import SegmentStore
 
 
@@ -47,7 +47,7 @@ def main():
                                                  "persona": personas[labels].to_numpy()}),
                              segmenter.centroids(), personas, {"size_psi": 0.0})
         t0 = time.perf_counter()
-        path = monitoring.build_dashboard(store, Path(store_dir) / "dashboard.html")
+        path = dashboard.build_dashboard(store, Path(store_dir) / "dashboard.html")
         dash = time.perf_counter() - t0
     print(f"incremental update (partial_fit + predict), median over weeks 4-12: {np.median(updates) * 1000:.1f} ms")
     print(f"full refit (K-Means, 10 restarts, last 3 weeks), median:          {np.median(refits) * 1000:.1f} ms")

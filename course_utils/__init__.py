@@ -1,9 +1,15 @@
 """Helpers for the course "Consumer Segmentation with Clustering and Embeddings".
 
-Modules are small and named by what they do: ``data`` (shipped datasets),
-``synthetic`` (their seeded generators), ``checks`` (the exercise contract),
-``progress``, ``grading``, ``doctor`` and ``authoring``; ``exercises.nbNN``
-holds the exercises of notebook NN.
+The toolkit, one module per job, reusable on your own data:
+
+``data`` (the shipped datasets: schema, seeded generator and reader of each),
+``validation``, ``rfm``, ``clustering``, ``sessions``, ``embeddings``, ``features``,
+``dynamic``, ``store``, ``monitoring`` and ``dashboard``.
+
+The course machinery (exercise checks, progress, grading, the doctor, notebook
+authoring and the command line) lives apart, in ``course_utils.course``, with the
+exercises of each notebook in ``course_utils.exercises`` and the reference
+pipelines in ``course_utils.lessons``. The toolkit never imports them.
 """
 
 import os as _os
@@ -15,7 +21,5 @@ from pathlib import Path as _Path
 _cache = _Path(__file__).resolve().parent.parent / ".numba_cache"
 if "NUMBA_CACHE_DIR" not in _os.environ and _os.access(_cache.parent, _os.W_OK):
     _os.environ["NUMBA_CACHE_DIR"] = str(_cache)
-
-from course_utils.checks import ____  # noqa: E402, F401
 
 __version__ = "0.1.0"

@@ -19,8 +19,10 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.utils.validation import check_is_fitted
 
 from course_utils.validation import whole_number
 
@@ -289,14 +291,16 @@ def choose_k(summary: pd.DataFrame, **kwargs) -> int:
     """The largest defensible k (see :func:`defensible_ks`)."""
     ks = defensible_ks(summary, **kwargs)
     if not ks:
-        raise ValueError("no k is both stable and near the best silhouette; relax the thresholds or revisit the features")
+        raise ValueError(
+            "no k is both stable and near the best silhouette; relax the thresholds or revisit the features"
+        )
     return max(ks)
 
 
 REDUCERS = (None, "pca", "umap")
 
 
-class ReducedHDBSCAN:
+class ReducedHDBSCAN(ClusterMixin, BaseEstimator):
     """Density clustering of embeddings: normalise, reduce, then HDBSCAN.
 
     HDBSCAN finds clusters of any shape and leaves points in sparse regions
@@ -320,6 +324,9 @@ class ReducedHDBSCAN:
         Scale each row to unit length first.
     random_state : int
         Seed for UMAP (PCA and HDBSCAN are deterministic).
+
+    It follows scikit-learn's conventions: ``get_params``/``set_params``,
+    :func:`sklearn.base.clone`, and ``NotFittedError`` before ``fit``.
 
     Attributes
     ----------
@@ -413,8 +420,7 @@ class ReducedHDBSCAN:
         return self.fit(X).labels_
 
     def _check_fitted(self):
-        if not hasattr(self, "clusterer_"):
-            raise RuntimeError("this ReducedHDBSCAN is not fitted yet; call fit(X) first")
+        check_is_fitted(self, "clusterer_", msg="This ReducedHDBSCAN is not fitted yet; call fit(X) first.")
 
     def transform(self, X) -> np.ndarray:
         """New rows in the reduced space the clusters live in."""
@@ -455,3 +461,148 @@ class ReducedHDBSCAN:
         M = hdbscan.all_points_membership_vectors(self.clusterer_)
         M = np.asarray(M, dtype=float).reshape(len(self.labels_), -1)
         return pd.DataFrame(M, columns=list(range(M.shape[1])))
+
+
+# -- is there any structure? ------------------------------------------------------------------
+def hopkins(X, sample_size=None, random_state: int = 0) -> float:
+    """The Hopkins statistic: is there cluster structure at all?
+
+    Compares how far ``m`` random points drawn uniformly in the data's bounding
+    box are from their nearest data point (``u``) with how far ``m`` sampled data
+    points are from their nearest *other* data point (``w``):
+    ``H = sum(u**d) / (sum(u**d) + sum(w**d))`` in ``d`` dimensions (distances to
+    the power ``d``, as in Wright's correction of the original statistic, so
+    that uniform data gives 0.5 whatever the dimension).
+
+    About 0.5 for uniform random data; near 1 when the data is clumped. It
+    measures clumpiness, not the number of clusters, and it depends on scaling:
+    standardise the features first, as you would before clustering.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    sample_size : int, optional
+        ``m``, the number of probes; default 10% of the rows (at least 10, at most n - 1).
+    random_state : int
+
+    Returns
+    -------
+    float between 0 and 1.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    X = check_features(X)
+    n, d = X.shape
+    if sample_size is None:
+        m = int(min(n - 1, max(10, round(0.1 * n))))
+    else:
+        m = whole_number(sample_size, "sample_size")
+        if m >= n:
+            raise ValueError(f"sample_size={m} must be smaller than the number of rows ({n})")
+    span = X.max(axis=0) - X.min(axis=0)
+    if np.any(span == 0):
+        const = [int(j) for j in np.flatnonzero(span == 0)]
+        raise ValueError(f"feature(s) {const} are constant: the bounding box is flat; drop them first")
+    rng = np.random.default_rng(random_state)
+    nn = NearestNeighbors(n_neighbors=2).fit(X)
+    probes = rng.uniform(X.min(axis=0), X.max(axis=0), size=(m, d))
+    u = nn.kneighbors(probes, n_neighbors=1)[0][:, 0]
+    picks = rng.choice(n, size=m, replace=False)
+    w = nn.kneighbors(X[picks], n_neighbors=2)[0][:, 1]  # the first neighbour is the point itself
+    # Work with logs: distances to the power d under- or overflow in many dimensions.
+    lu, lw = d * np.log(np.maximum(u, 1e-300)), d * np.log(np.maximum(w, 1e-300))
+    top = max(lu.max(), lw.max())
+    su, sw = np.exp(lu - top).sum(), np.exp(lw - top).sum()
+    return float(su / (su + sw))
+
+
+# -- explaining segments ---------------------------------------------------------------------
+class ClusterExplanation:
+    """What a shallow decision tree learned about a clustering (see :func:`explain_clusters`).
+
+    Attributes
+    ----------
+    fidelity : float
+        Accuracy of a tree trained on 70% of the rows at reproducing the labels
+        of the other 30%: how well these few rules capture the segments.
+    top_features : list of str
+        Features the tree uses, most important first (importance > 0 only).
+    importances : pandas.Series
+        Importance of every feature (sums to 1 when the tree splits at all).
+    rules : str
+        The tree (refitted on every row) as readable if/else text.
+    tree : sklearn.tree.DecisionTreeClassifier
+        That refitted tree.
+    """
+
+    def __init__(self, tree, feature_names, fidelity, importances, rules):
+        self.tree = tree
+        self.feature_names = list(feature_names)
+        self.fidelity = float(fidelity)
+        self.importances = importances
+        self.top_features = [f for f, v in importances.items() if v > 0]
+        self.rules = rules
+
+    def plot(self, ax=None, fontsize: int = 8):
+        """Draw the tree with matplotlib; returns the axes."""
+        import matplotlib.pyplot as plt
+        from sklearn.tree import plot_tree
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(10, 4.5))
+        plot_tree(self.tree, feature_names=self.feature_names, class_names=[str(c) for c in self.tree.classes_],
+                  filled=True, impurity=False, fontsize=fontsize, ax=ax)
+        ax.set_title(f"Decision-tree surrogate (fidelity {self.fidelity:.0%} on held-out rows)")
+        return ax
+
+    def __repr__(self):
+        return (f"ClusterExplanation(fidelity={self.fidelity:.3f}, top_features={self.top_features[:5]}"
+                f"{', ...' if len(self.top_features) > 5 else ''})")
+
+
+def explain_clusters(features, labels, max_depth: int = 3, random_state: int = 0) -> ClusterExplanation:
+    """Explain segments with a decision-tree surrogate: which features separate them, and how.
+
+    A shallow tree is trained to predict each row's segment from its features.
+    Its held-out accuracy (``fidelity``) says whether a few readable rules
+    capture the segmentation; its feature importances say what tells the
+    segments apart. It works for any labels (HDBSCAN's -1 noise is one more
+    class). Use the original, unscaled features so that the thresholds in the
+    rules are in units a stakeholder knows.
+
+    Parameters
+    ----------
+    features : DataFrame (or 2-D array) of numeric features, one row per customer
+    labels : array-like of segment labels, one per row
+    max_depth : int
+        Depth of the tree; 2 to 4 keeps the rules readable.
+    random_state : int
+
+    Returns
+    -------
+    ClusterExplanation
+    """
+    from sklearn.model_selection import train_test_split
+    from sklearn.tree import DecisionTreeClassifier, export_text
+
+    if isinstance(features, pd.DataFrame):
+        names = [str(c) for c in features.columns]
+    X = check_features(features, "features")
+    if not isinstance(features, pd.DataFrame):
+        names = [f"x{j}" for j in range(X.shape[1])]
+    if len(set(names)) != len(names):
+        raise ValueError(f"feature names must be unique, got {names}")
+    y = _check_labels(np.asarray(labels), len(X))
+    y = np.asarray([str(v) for v in y], dtype=object)
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise ValueError(f"labels hold a single segment ({classes[0]!r}); there is nothing to tell apart")
+    depth = whole_number(max_depth, "max_depth")
+    stratify = y if counts.min() >= 2 else None
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=random_state, stratify=stratify)
+    probe = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_tr, y_tr)
+    fidelity = float((probe.predict(X_te) == y_te).mean())
+    tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X, y)
+    importances = pd.Series(tree.feature_importances_, index=names).sort_values(ascending=False, kind="stable")
+    rules = export_text(tree, feature_names=names, decimals=2)
+    return ClusterExplanation(tree, names, fidelity, importances, rules)

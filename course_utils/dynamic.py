@@ -16,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from course_utils.monitoring import centroid_drift
 from course_utils.validation import whole_number
@@ -25,7 +27,7 @@ from course_utils.validation import whole_number
 UNASSIGNED = "unassigned"
 
 
-class WeeklySegmenter:
+class WeeklySegmenter(BaseEstimator):
     """Scaling + Mini-Batch K-Means, fitted once and updated weekly.
 
     Parameters
@@ -49,6 +51,9 @@ class WeeklySegmenter:
         default 0.0 turns it off, deliberately.
     batch_size, n_init, random_state
         As in :class:`sklearn.cluster.MiniBatchKMeans`.
+
+    It follows scikit-learn's conventions: ``get_params``/``set_params``,
+    :func:`sklearn.base.clone`, and ``NotFittedError`` before ``fit``.
     """
 
     def __init__(self, n_segments: int = 6, columns=None, text_prefix: str = "q_", text_weight: float = 0.5,
@@ -65,7 +70,7 @@ class WeeklySegmenter:
     # -- helpers -------------------------------------------------------------------
     def _default_columns(self, X: pd.DataFrame) -> list:
         keep = [c for c in X.columns if c in ("watch_minutes", "genre_entropy")
-                or c.startswith(("g_", "d_")) or c.startswith(self.text_prefix)]
+                or c.startswith(("g_", "d_", self.text_prefix))]
         if not keep:
             raise ValueError(f"no feature columns to cluster on among {list(X.columns)}; pass columns=[...]")
         return keep
@@ -90,8 +95,7 @@ class WeeklySegmenter:
         return Z * self.weights_
 
     def _check_fitted(self):
-        if not hasattr(self, "model_"):
-            raise RuntimeError("this WeeklySegmenter is not fitted yet; call fit(first_weeks) first")
+        check_is_fitted(self, "model_", msg="This WeeklySegmenter is not fitted yet; call fit(first_weeks) first.")
 
     # -- API -------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y=None):

@@ -22,6 +22,8 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from course_utils.validation import require_columns, whole_number
 
@@ -307,7 +309,7 @@ def neighbour_purity(vectors, labels, k: int = 5, items=None) -> float:
     return float((all_labels[nearest] == own[:, None]).mean())
 
 
-class QueryEmbedder:
+class QueryEmbedder(BaseEstimator):
     """Vectors for short free-text search queries, robust to typos and new words.
 
     Character n-grams (2 to 4 letters, within words) weighted by tf-idf, then
@@ -316,6 +318,9 @@ class QueryEmbedder:
     "premier league"; a word never seen before still shares n-grams with known
     ones. Fit it once (on the first weeks); later weeks only ``transform``, so
     every week's vectors live in the same space.
+
+    It follows scikit-learn's conventions (``get_params``, ``clone``,
+    ``NotFittedError`` before ``fit``).
     """
 
     def __init__(self, n_components: int = 8, ngram_range: tuple = (2, 4), min_df: int = 2, random_state: int = 0):
@@ -351,8 +356,7 @@ class QueryEmbedder:
         return self
 
     def transform(self, queries) -> np.ndarray:
-        if not hasattr(self, "svd_"):
-            raise RuntimeError("this QueryEmbedder is not fitted yet; call fit(queries) first")
+        check_is_fitted(self, "svd_", msg="This QueryEmbedder is not fitted yet; call fit(queries) first.")
         texts = self._texts(queries)
         if len(texts) == 0:
             return np.zeros((0, self.svd_.n_components))

@@ -16,7 +16,6 @@ import pandas as pd
 
 from course_utils.validation import parse_dates, require_columns, require_numeric
 
-
 #: Stock codes in the UCI Online Retail data that are not products.
 NON_PRODUCT_CODES = frozenset(
     {"POST", "DOT", "M", "BANK CHARGES", "C2", "PADS", "CRUK", "D", "S", "B", "AMAZONFEE", "ADJUST", "GIFT"}

@@ -1,8 +1,5 @@
 # ---
 # jupyter:
-#   course:
-#     id: "00"
-#     exercises: course_utils.exercises.nb00
 #   jupytext:
 #     formats: ipynb,py:percent
 #     text_representation:
@@ -29,7 +26,7 @@
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so that CI fails
 # loudly when a worked solution stops being right. Learner notebooks skip this cell.
-from course_utils.checks import strict_mode
+from course_utils.course.checks import strict_mode
 
 strict_mode(True)
 
@@ -43,7 +40,7 @@ strict_mode(True)
 # in one.)
 
 # %%
-from course_utils import doctor
+from course_utils.course import doctor
 
 ready = doctor.run(kernel=False)
 
@@ -187,7 +184,7 @@ data.list_datasets()
 # `python -m course_utils progress` in a terminal.
 
 # %%
-from course_utils import progress
+from course_utils.course import progress
 
 _ = progress.show()
 

@@ -1,8 +1,5 @@
 # ---
 # jupyter:
-#   course:
-#     id: "01"
-#     exercises: course_utils.exercises.nb01
 #   jupytext:
 #     formats: ipynb,py:percent
 #     text_representation:
@@ -35,7 +32,7 @@
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
-from course_utils.checks import strict_mode
+from course_utils.course.checks import strict_mode
 
 strict_mode(True)
 
@@ -389,7 +386,7 @@ truth = data.load("online_retail_truth").set_index("CustomerID")["segment"].rein
 # BEGIN SOLUTION: The adjusted Rand index between truth and labels.
 ari = adjusted_rand_score(truth, labels)
 # END SOLUTION
-q8.check(ari)
+q8.check(ari, labels=labels)
 
 # %% [markdown]
 # What did the log and the scaling buy? The same K-Means on unscaled, un-logged RFM:

@@ -1,8 +1,5 @@
 # ---
 # jupyter:
-#   course:
-#     id: "03"
-#     exercises: course_utils.exercises.nb03
 #   jupytext:
 #     formats: ipynb,py:percent
 #     text_representation:
@@ -38,7 +35,7 @@
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
-from course_utils.checks import strict_mode
+from course_utils.course.checks import strict_mode
 
 strict_mode(True)
 
@@ -54,8 +51,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler, normalize
 
 from course_utils import clustering, data, embeddings, sessions
-from course_utils.exercises import nb03
 from course_utils.exercises.nb03 import ____, q1, q2, q3, q4, q5, q6, q7, q8, q9
+from course_utils.lessons import nb03 as lesson  # the solution's reference pipeline
 
 pd.set_option("display.max_columns", 12)
 notebook_start = time.perf_counter()
@@ -371,7 +368,7 @@ pd.Series(labels).value_counts().sort_index().rename("readers").to_frame().T
 sweep = []
 for min_cluster_size, min_samples in [(25, 5), (25, 25), (25, 100), (100, 25), (300, 25), (600, 25)]:
     fit = clustering.ReducedHDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples).fit(U)
-    q = nb03.quality(fit.labels_, truth)
+    q = lesson.quality(fit.labels_, truth)
     sweep.append({"min_cluster_size": min_cluster_size, "min_samples": min_samples,
                   "clusters": fit.n_clusters_, "noise share": fit.noise_share_,
                   "ARI on clustered": q["ari_clustered"], "interested readers clustered": q["non_casual_clustered"]})
@@ -394,7 +391,7 @@ pd.DataFrame(sweep).set_index(["min_cluster_size", "min_samples"]).round(3)
 import warnings
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # a progress-bar notice from umap's import
-import umap  # noqa: E402  (imported here: loading it takes a few seconds)
+import umap
 
 t0 = time.perf_counter()
 picture = np.random.default_rng(0).choice(len(U), size=2000, replace=False)
@@ -443,7 +440,7 @@ plt.show()
 clustered = labels >= 0
 ari_clustered = adjusted_rand_score(truth[clustered], labels[clustered])
 # END SOLUTION
-q8.check(ari_clustered)
+q8.check(ari_clustered, labels=labels)
 
 # %% [markdown]
 # Two baselines, each with as many clusters as HDBSCAN found:
@@ -473,7 +470,7 @@ comparison = pd.DataFrame(
     },
     index=["embeddings + HDBSCAN", "bag of pages + K-Means", "visit frequency + K-Means"],
 )
-q = nb03.quality(labels, truth)
+q = lesson.quality(labels, truth)
 print(f"clustered: {q['share_clustered']:.0%} of readers, {q['non_casual_clustered']:.0%} of those with an "
       f"interest, {q['casual_clustered']:.0%} of casual readers")
 comparison.round(3)
@@ -513,15 +510,15 @@ pd.DataFrame({"reads mostly": top, "readers": cluster_of.value_counts().reindex(
 # with more tech and business: casual readers plus readers at the border between two
 # interests. HDBSCAN's **soft clustering** gives every reader a degree of membership in
 # each cluster; what is left to 1 is "no cluster". Take five noise readers whose planted
-# interest is tech-and-business (in the solution's model, `nb03.segmenter()`; compare
+# interest is tech-and-business (in the solution's model, `lesson.segmenter()`; compare
 # the cluster numbers with the profile above). The shares below say where each leans;
 # the last column is its total membership, which HDBSCAN's approximation does not tie
 # to the hard noise label.
 
 # %%
-membership = nb03.segmenter().membership()
+membership = lesson.segmenter().membership()
 membership.index = U.index
-border = U.index[(nb03.segmenter().labels_ == -1) & (truth == "tech_business").to_numpy()][:5]
+border = U.index[(lesson.segmenter().labels_ == -1) & (truth == "tech_business").to_numpy()][:5]
 shares = membership.loc[border]
 shares.div(shares.sum(axis=1), axis=0).round(2).assign(**{"in any cluster": shares.sum(axis=1).round(2)})
 
@@ -539,7 +536,7 @@ shares.div(shares.sum(axis=1), axis=0).round(2).assign(**{"in any cluster": shar
 # the others, then place these 500.
 
 # %%
-old_users, new_users = nb03.new_user_split(U.index)
+old_users, new_users = lesson.new_user_split(U.index)
 events_old = events[events["user_id"].isin(old_users)]
 events_new = events[events["user_id"].isin(new_users)]
 segmenter_old = clustering.ReducedHDBSCAN(min_cluster_size=25, min_samples=25, reduce="pca",

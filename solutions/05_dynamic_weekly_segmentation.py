@@ -1,8 +1,5 @@
 # ---
 # jupyter:
-#   course:
-#     id: "05"
-#     exercises: course_utils.exercises.nb05
 #   jupytext:
 #     formats: ipynb,py:percent
 #     text_representation:
@@ -40,7 +37,7 @@
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
-from course_utils.checks import strict_mode
+from course_utils.course.checks import strict_mode
 
 strict_mode(True)
 
@@ -58,9 +55,9 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from tqdm import tqdm
 
-from course_utils import data, dynamic, embeddings, features, monitoring
-from course_utils.exercises import nb05
+from course_utils import dashboard, data, dynamic, embeddings, features, monitoring
 from course_utils.exercises.nb05 import ____, q1, q2, q3, q4, q5, q6, q7, q8
+from course_utils.lessons import nb05
 from course_utils.store import SegmentStore
 
 pd.set_option("display.max_columns", 12)
@@ -409,14 +406,14 @@ store.query("SELECT week, segment, replace(metric, 'alert:', '') AS feature, rou
 #
 # ## 10. The dashboard
 #
-# `monitoring.build_dashboard` writes one HTML file from the store: sizes, a migration
+# `dashboard.build_dashboard` writes one HTML file from the store: sizes, a migration
 # Sankey, stability lines with the PSI thresholds, and the alerts. plotly's JavaScript is
 # inside the file, so it opens offline and can be mailed as it is.
 
 # %%
 t0 = time.perf_counter()
-dashboard = monitoring.build_dashboard(store, "dashboard.html")
-print(f"{dashboard} ({dashboard.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
+dashboard_file = dashboard.build_dashboard(store, "dashboard.html")
+print(f"{dashboard_file} ({dashboard_file.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.2f} s")
 IFrame(src="dashboard.html", width="100%", height=600)
 
 # %% [markdown]
@@ -441,7 +438,7 @@ replay = nb05.fitted_segmenter()
 rows = []
 for w in range(4, 13):
     trials = [copy.deepcopy(replay) for _ in range(3)]
-    step = best_of(3, lambda: trials.pop().update(weekly[w]))
+    step = best_of(3, lambda trials=trials, w=w: trials.pop().update(weekly[w]))
     replay.update(weekly[w])
     t0 = time.perf_counter()
     full = KMeans(n_clusters=5, n_init=10, random_state=0).fit(

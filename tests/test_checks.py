@@ -4,8 +4,10 @@ import json
 
 import pytest
 
-from course_utils import checks, progress
-from course_utils.checks import MIME_TYPE, ____, CheckResult, Exercise, describe, strict_mode
+from course_utils.course import checks, progress
+from course_utils.course.answers import AnswerError
+from course_utils.course.checks import MIME_TYPE, CheckResult, Exercise, ____, describe, strict_mode
+from course_utils.course.registry import register
 
 
 class Double(Exercise):
@@ -47,17 +49,48 @@ def test_default_argument_is_not_attempted(ex):
     assert ex.check().status == "not_attempted"
 
 
-def test_a_diagnose_that_raises_becomes_a_message(ex):
-    class Explodes:
-        def __eq__(self, other):
-            raise RuntimeError("boom")
+class Explodes:
+    def __eq__(self, other):
+        raise RuntimeError("boom")
 
-        def __repr__(self):
-            raise RuntimeError("no repr either")
+    def __repr__(self):
+        raise RuntimeError("no repr either")
 
+
+def test_a_checker_bug_becomes_a_message_for_learners(ex, monkeypatch):
+    monkeypatch.delenv("COURSE_CHECKS_DEBUG", raising=False)
     result = ex.check(Explodes())
     assert result.status == "incorrect"
     assert "expected an int" in result.message and "Explodes" in result.message
+
+
+def test_a_checker_bug_raises_in_debug_mode(ex, monkeypatch):
+    monkeypatch.setenv("COURSE_CHECKS_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        ex.evaluate(Explodes())
+
+
+def test_an_answer_error_is_the_learners_problem_even_in_debug_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_CHECKS_DEBUG", "1")
+
+    class Strict(Double):
+        def diagnose(self, answer):
+            raise AnswerError("Expected an int, got something else.")
+
+    result = Strict("q9", "99").evaluate("x")
+    assert result.status == "incorrect" and result.message == "Expected an int, got something else."
+
+
+def test_tests_run_in_debug_mode():
+    import os
+
+    assert os.environ.get("COURSE_CHECKS_DEBUG") == "1", "conftest.py must switch checker debug mode on"
+
+
+def test_evaluate_has_no_side_effects(ex):
+    ex.evaluate(21)
+    ex.evaluate(42)
+    assert progress.load()["notebooks"] == {}
 
 
 def test_strict_mode_raises_on_anything_but_correct(ex, monkeypatch):
@@ -84,7 +117,7 @@ def test_check_records_progress(ex):
     ex.check(21)
     ex.check(42)
     entry = progress.load()["notebooks"]["99"]["q9"]
-    assert entry["status"] == "correct" and entry["attempts"] == 2
+    assert entry["latest"]["status"] == "correct" and entry["attempts"] == 2
 
 
 def test_not_attempted_does_not_count_as_an_attempt(ex):
@@ -126,6 +159,9 @@ def test_mime_bundle_carries_a_json_record(ex):
         "kind": "check", "notebook": "99", "exercise": "q9", "status": "incorrect",
         "message": "You forgot to double it.",
     }
+    named = Double("q9", "99")
+    named.diagnose = lambda answer: ("forgot_to_double", "You forgot to double it.") if answer == 21 else None
+    assert named.evaluate(21)._mimebundle()[MIME_TYPE]["mistake"] == "forgot_to_double"
     assert "Incorrect" in bundle["text/html"] and "&" not in record["message"]
 
 
@@ -152,7 +188,21 @@ def test_describe_is_short_and_safe(obj, words):
     assert words in text and len(text) < 120
 
 
-def test_bind_names_exercises_in_order():
-    namespace = {"q2": Double(), "q1": Double(), "q10": Double(), "other": 3}
-    assert checks.bind(namespace, "77") == ["q1", "q2", "q10"]
-    assert namespace["q10"].name == "q10" and namespace["q10"].notebook == "77"
+def test_register_keeps_the_given_order_and_names_the_notebook():
+    exercises = [Double("q2"), Double("q10"), Double("q1")]
+    assert register("course_utils.exercises.nb77", exercises) == ["q2", "q10", "q1"]
+    assert all(ex.notebook == "77" for ex in exercises)
+
+
+@pytest.mark.parametrize(
+    "module, exercises, message",
+    [
+        ("course_utils.exercises.nb7", [Double("q1")], "nbNN"),
+        ("course_utils.exercises.nb77", [Double("")], "needs a name"),
+        ("course_utils.exercises.nb77", [Double("q1"), Double("q1")], "two exercises"),
+        ("course_utils.exercises.nb77", [3], "takes exercises"),
+    ],
+)
+def test_register_refuses_what_it_cannot_order(module, exercises, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        register(module, exercises)

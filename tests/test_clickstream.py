@@ -5,13 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler, normalize
 
 from course_utils import data, sessions
-from course_utils.exercises import nb03
+from course_utils.lessons import nb03
 
 
 @pytest.fixture(scope="module")
@@ -127,8 +126,8 @@ def test_embedding_pipeline_meets_the_bar_and_beats_both_baselines():
 
 
 def test_new_users_are_placed_in_the_right_clusters():
-    model, U_new, labels = nb03._new_user_reference()
-    t = nb03._truth().reindex(U_new.index).to_numpy()
+    U_new, labels = nb03.new_user_vectors(), nb03.new_user_labels()
+    t = nb03.segments().reindex(U_new.index).to_numpy()
     placed = labels >= 0
     assert placed[t != "casual"].mean() > 0.8
     assert adjusted_rand_score(t[placed], labels[placed]) > 0.8

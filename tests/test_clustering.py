@@ -118,3 +118,52 @@ def test_match_labels_undoes_a_permutation():
     ref = np.array(["a", "a", "b", "b", "c", "c"])
     lab = np.array([2, 2, 0, 0, 1, 1])
     assert C.match_labels(ref, lab) == {0: "b", 1: "c", 2: "a"}
+
+
+# -- hopkins and explain_clusters ---------------------------------------------------------
+@pytest.mark.parametrize("seed", range(5))
+def test_hopkins_separates_uniform_data_from_blobs(seed):
+    from sklearn.datasets import make_blobs
+
+    rng = np.random.default_rng(1000 + seed)  # not hopkins' own seed: its probes would retrace the data
+    uniform = rng.uniform(size=(600, 4))
+    blobs, _ = make_blobs(n_samples=600, centers=4, n_features=4, cluster_std=0.6, random_state=seed)
+    h_uniform, h_blobs = C.hopkins(uniform, random_state=seed), C.hopkins(blobs, random_state=seed)
+    assert 0.35 < h_uniform < 0.65, h_uniform
+    assert h_blobs > 0.9, h_blobs
+
+
+def test_hopkins_is_seeded_and_validates():
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    assert C.hopkins(X, random_state=3) == C.hopkins(X, random_state=3)
+    with pytest.raises(ValueError, match="sample_size=200 must be smaller"):
+        C.hopkins(X, sample_size=200)
+    with pytest.raises(ValueError, match="constant"):
+        C.hopkins(np.column_stack([X, np.ones(200)]))
+    with pytest.raises(ValueError, match="NaN"):
+        C.hopkins(np.where(X > 2, np.nan, X))
+
+
+def test_explain_clusters_names_the_one_feature_that_differs():
+    rng = np.random.default_rng(0)
+    n = 900
+    frame = pd.DataFrame({"orders": rng.poisson(5, n), "basket": rng.gamma(3, 20, n), "tenure": rng.uniform(0, 5, n),
+                          "web_share": np.r_[rng.beta(8, 2, n // 2), rng.beta(2, 8, n - n // 2)]})
+    labels = np.r_[np.zeros(n // 2, int), np.ones(n - n // 2, int)]
+    result = C.explain_clusters(frame, labels, max_depth=2)
+    assert result.top_features[0] == "web_share"
+    assert result.fidelity > 0.9 and "web_share" in result.rules
+    assert abs(result.importances.sum() - 1) < 1e-9
+
+
+def test_explain_clusters_takes_noise_and_validates():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 3))
+    labels = np.where(X[:, 0] > 1, -1, (X[:, 1] > 0).astype(int))
+    result = C.explain_clusters(X, labels)
+    assert set(result.tree.classes_) == {"-1", "0", "1"} and result.top_features[:2] == sorted(
+        result.top_features[:2], key=lambda f: -result.importances[f])
+    with pytest.raises(ValueError, match="single segment"):
+        C.explain_clusters(X, np.zeros(120))
+    with pytest.raises(ValueError, match="one label per row"):
+        C.explain_clusters(X, np.zeros(5))

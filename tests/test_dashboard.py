@@ -1,4 +1,4 @@
-"""monitoring.build_dashboard: one self-contained HTML file that renders in a real
+"""dashboard.build_dashboard: one self-contained HTML file that renders in a real
 browser (headless Chromium) with every chart drawn and no console error."""
 
 import os
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from course_utils import dashboard as dashboard_module
 from course_utils import monitoring
 from course_utils.store import SegmentStore
 
@@ -29,8 +30,11 @@ def fill(store, weeks=5, seed=0):
         centroids = pd.DataFrame({"watch_minutes": [6.0, 5.0, 4.0], "g_kids": [0.1, 0.7, 0.0]})
         metrics = {"size_psi": 0.0, "wow_ari": 1.0, "moved_share": 0.0}
         if previous is not None:
-            metrics = {"size_psi": monitoring.psi(previous, labels), "wow_ari": monitoring.week_over_week_ari(previous, labels),
-                       "moved_share": float((previous != labels).mean())}
+            metrics = {
+                "size_psi": monitoring.psi(previous, labels),
+                "wow_ari": monitoring.week_over_week_ari(previous, labels),
+                "moved_share": float((previous != labels).mean()),
+            }
         metrics = pd.DataFrame({"metric": list(metrics), "segment": pd.NA, "value": list(metrics.values())})
         if week == 3:
             metrics = pd.concat([metrics, pd.DataFrame({"metric": ["alert:watch_minutes"], "segment": [2],
@@ -43,7 +47,7 @@ def fill(store, weeks=5, seed=0):
 def dashboard(tmp_path):
     with SegmentStore(tmp_path / "s.duckdb") as store:
         fill(store)
-        return monitoring.build_dashboard(store, tmp_path / "dashboard.html")
+        return dashboard_module.build_dashboard(store, tmp_path / "dashboard.html")
 
 
 def test_one_self_contained_file(dashboard):
@@ -58,12 +62,12 @@ def test_one_self_contained_file(dashboard):
 def test_bad_input(tmp_path):
     with SegmentStore(":memory:") as store:
         with pytest.raises(ValueError, match="holds no week"):
-            monitoring.build_dashboard(store, tmp_path / "d.html")
+            dashboard_module.build_dashboard(store, tmp_path / "d.html")
         fill(store, weeks=2)
         with pytest.raises(ValueError, match="ending in .html"):
-            monitoring.build_dashboard(store, tmp_path / "d.png")
+            dashboard_module.build_dashboard(store, tmp_path / "d.png")
     with pytest.raises(TypeError, match="SegmentStore"):
-        monitoring.build_dashboard("store.duckdb", tmp_path / "d.html")
+        dashboard_module.build_dashboard("store.duckdb", tmp_path / "d.html")
 
 
 @pytest.mark.slow
@@ -81,12 +85,19 @@ def test_every_chart_renders_in_headless_chromium_without_console_errors(dashboa
         page = browser.new_page()
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
-        page.on("request", lambda r: problems.append(f"fetched {r.url}") if not r.url.startswith(("file:", "data:", "blob:")) else None)
+        page.on(
+            "request",
+            lambda r: (
+                problems.append(f"fetched {r.url}") if not r.url.startswith(("file:", "data:", "blob:")) else None
+            ),
+        )
         page.goto(dashboard.as_uri())
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=20_000)
         rendered = page.evaluate(
             "Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => "
-            "d.querySelectorAll('.main-svg').length > 0 && (d.querySelector('.scatterlayer .trace, .sankey, .table') !== null))")
+            "d.querySelectorAll('.main-svg').length > 0 && "
+            "(d.querySelector('.scatterlayer .trace, .sankey, .table') !== null))"
+        )
         browser.close()
     assert rendered == [True, True, True, True]
     assert problems == []

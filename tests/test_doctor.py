@@ -8,7 +8,7 @@ import sys
 import pytest
 from packaging.requirements import Requirement
 
-from course_utils import doctor
+from course_utils.course import doctor
 
 
 def run_doctor(**kwargs):
@@ -57,7 +57,9 @@ def test_damaged_dataset_is_caught(tmp_path, monkeypatch):
     assert not ok and "has changed" in text
 
 
-@pytest.mark.parametrize("version, ok", [((3, 9, 18), False), ((3, 10, 0), True), ((3, 13, 1), True), ((3, 14, 0), False)])
+@pytest.mark.parametrize(
+    "version, ok", [((3, 9, 18), False), ((3, 10, 0), True), ((3, 13, 1), True), ((3, 14, 0), False)]
+)
 def test_python_range(version, ok):
     item = doctor.check_python(version)
     assert item.ok is ok

@@ -108,7 +108,7 @@ def test_two_commands_are_on_the_readme_first_screen(root):
 
 def test_ci_runs_the_readme_test_command(root):
     run = (root / ".ci" / "run").read_text()
-    commands = [l.strip() for l in run.splitlines() if l.strip() and not l.strip().startswith("#")]
+    commands = [line.strip() for line in run.splitlines() if line.strip() and not line.strip().startswith("#")]
     assert "make test" in commands
 
 

@@ -7,8 +7,10 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score, rand_score
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from course_utils.exercises import nb01
 from course_utils.exercises.nb01 import ____, q1, q2, q3, q4, q5, q6, q7, q8
+from course_utils.lessons import nb01
+from tests.helpers import expect_correct
+from tests.helpers import expect_mistake as expect
 
 COLS = ["recency", "frequency", "monetary"]
 
@@ -36,12 +38,6 @@ def table():
 @pytest.fixture(scope="module")
 def X(table):
     return StandardScaler().fit_transform(np.log1p(table[COLS]))
-
-
-def expect(exercise, answer, phrase):
-    result = exercise.check(answer)
-    assert result.status == "incorrect", result.message
-    assert phrase in result.message, result.message
 
 
 def test_not_attempted_everywhere():
@@ -79,7 +75,8 @@ def test_q2_right(snap):
     [
         (lambda c: pd.Timestamp.today(), "today's date"),
         (lambda c: c["InvoiceDate"].max(), "last purchase itself"),
-        (lambda c: c["InvoiceDate"].max() + pd.Timedelta(days=1), "midnight"),
+        (lambda c: c["InvoiceDate"].max() + pd.Timedelta(days=1), "drop the time of day first"),
+        (lambda c: c["InvoiceDate"].max().normalize() + pd.Timedelta(days=1, hours=9), "midnight"),
         (lambda c: c["InvoiceDate"], "Did you forget .max()"),
         (lambda c: 20111210, "number"),
     ],
@@ -106,13 +103,19 @@ def test_q3_right(per_customer):
     "change, phrase",
     [
         (lambda g, c, r: g.assign(frequency=c.groupby("CustomerID").size()), "line items, not invoices"),
-        (lambda g, c, r: g.assign(recency=(pd.Timestamp.today().normalize() - g["last"].dt.normalize()).dt.days),
-         "from today"),
+        (
+            lambda g, c, r: g.assign(recency=(pd.Timestamp.today().normalize() - g["last"].dt.normalize()).dt.days),
+            "from today",
+        ),
         (lambda g, c, r: g.assign(recency=g["recency"] - 1), "one day short"),
         (lambda g, c, r: g.assign(monetary=c.groupby("CustomerID")["Amount"].mean()), "mean line amount"),
         (lambda g, c, r: g.assign(recency=g["recency"] * pd.Timedelta(days=1)), ".dt.days"),
-        (lambda g, c, r: g.assign(frequency=r.dropna(subset=["CustomerID"]).groupby("CustomerID")["InvoiceNo"].nunique()),
-         "cancellations"),
+        (
+            lambda g, c, r: g.assign(
+                frequency=r.dropna(subset=["CustomerID"]).groupby("CustomerID")["InvoiceNo"].nunique()
+            ),
+            "cancellations",
+        ),
         (lambda g, c, r: g.drop(columns="monetary"), "no column ['monetary']"),
     ],
 )
@@ -121,7 +124,9 @@ def test_q3_mistakes(per_customer, clean, raw, change, phrase):
 
 
 def test_q3_rows_per_line_instead_of_customer(clean, snap):
-    lines = clean.assign(recency=0, frequency=1, monetary=clean["Amount"])[["CustomerID"] + COLS].set_index("CustomerID")
+    lines = clean.assign(recency=0, frequency=1, monetary=clean["Amount"])[["CustomerID"] + COLS].set_index(
+        "CustomerID"
+    )
     expect(q3, lines, "One row per customer")
 
 
@@ -201,8 +206,12 @@ def test_q7_right(X):
     "wrong, phrase",
     [
         (lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(t[COLS]), "raw RFM"),
-        (lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(StandardScaler().fit_transform(t[COLS])),
-         "un-logged"),
+        (
+            lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(
+                StandardScaler().fit_transform(t[COLS])
+            ),
+            "un-logged",
+        ),
         (lambda t, X, k: KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(X), "not defensible"),
         (lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X)[:50], "one per customer"),
         (lambda t, X, k: np.random.default_rng(0).integers(0, k, len(t)), "differ from K-Means"),
@@ -225,12 +234,45 @@ def test_q8_right(labels):
 @pytest.mark.parametrize(
     "wrong, phrase",
     [
-        (lambda t, l: accuracy_score(pd.factorize(t)[0], l), "without matching"),
-        (lambda t, l: rand_score(t, l), "plain Rand index"),
-        (lambda t, l: normalized_mutual_info_score(t, l), "normalized mutual information"),
-        (lambda t, l: adjusted_rand_score(t, nb01._labels(q6.reference(), "raw")), "raw clustering"),
-        (lambda t, l: "0.9", "Expected one number"),
+        (lambda t, lab: accuracy_score(pd.factorize(t)[0], lab), "without matching"),
+        (lambda t, lab: rand_score(t, lab), "plain Rand index"),
+        (lambda t, lab: normalized_mutual_info_score(t, lab), "normalized mutual information"),
+        (lambda t, lab: adjusted_rand_score(t, nb01.labels(q6.reference(), "raw")), "raw clustering"),
+        (lambda t, lab: "0.9", "Expected one number"),
     ],
 )
 def test_q8_mistakes(labels, wrong, phrase):
     expect(q8, wrong(nb01.truth(), labels), phrase)
+
+
+# near-right answers: equivalent ones are correct, wrong ones get the true diagnosis ---------
+def test_q1_index_aligned_mask_in_another_row_order_is_correct(raw):
+    mask = raw["InvoiceNo"].str.startswith("C")
+    expect_correct(q1, mask.sample(frac=1, random_state=1))
+
+
+def test_q3_float_customer_ids_are_correct(per_customer):
+    table = per_customer[COLS].copy()
+    table.index = table.index.astype(float)  # 12346.0, as after a merge with missing ids
+    expect_correct(q3, table)
+
+
+@pytest.mark.parametrize("id_name", ["customer_id", "CustomerID", "customer id"])
+def test_q3_customer_id_as_a_column_or_index_name_is_correct(per_customer, id_name):
+    table = per_customer[COLS].rename_axis(id_name)
+    expect_correct(q3, table)
+    expect_correct(q3, table.reset_index())
+
+
+def test_q3_unnormalized_recency_gets_the_true_diagnosis(per_customer, snap):
+    unnormalized = per_customer.assign(recency=(snap - per_customer["last"]).dt.days)[COLS]
+    result = expect(q3, unnormalized, "one day short")
+    assert "normalize" in result.message.lower() and "time of day" in result.message
+
+
+def test_q8_uses_the_labels_it_is_given(X):
+    mine = KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(X)  # k=2 is not defensible here
+    ari = adjusted_rand_score(nb01.truth(), mine)
+    expect_correct(q8, ari, labels=mine)
+    expect(q8, accuracy_score(pd.factorize(nb01.truth())[0], mine), "without matching", labels=mine)
+    assert q8.evaluate(ari).status == "incorrect"  # without labels it is judged against the defensible ks

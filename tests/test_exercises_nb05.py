@@ -6,16 +6,12 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from course_utils import dynamic, monitoring
-from course_utils.exercises import nb05
+from course_utils.exercises import nb05 as exercises
 from course_utils.exercises.nb05 import ____, q1, q2, q3, q4, q5, q6, q7, q8
+from course_utils.lessons import nb05
+from tests.helpers import expect_mistake as expect
 
 ALL = (q1, q2, q3, q4, q5, q6, q7, q8)
-
-
-def expect(exercise, answer, phrase):
-    result = exercise.check(answer)
-    assert result.status == "incorrect", result.message
-    assert phrase in result.message, result.message
 
 
 def test_not_attempted_everywhere():
@@ -41,7 +37,7 @@ def test_q1_weeks():
 
 def test_q2_entropy():
     watch = nb05.watch()
-    week5 = watch[nb05._weeks() == 5]
+    week5 = watch[nb05.weeks() == 5]
     minutes = week5.pivot_table(index="user_id", columns="genre", values="minutes", aggfunc="sum", fill_value=0)
     p = minutes.div(minutes.sum(axis=1), axis=0)
     right = -(p * np.log(p.where(p > 0, 1))).sum(axis=1)
@@ -135,9 +131,71 @@ def test_q8_alert_weeks():
     assert set(nb05.EVENT_WEEKS) <= set(right) and not set(nb05.QUIET_WEEKS) & set(right)
     assert q8.check(right).correct
     assert q8.check(tuple(reversed(right))).correct
-    variants = nb05._alert_variants()
-    assert variants["moderate"] != right and variants["size"] != right
-    expect(q8, variants["moderate"], "'moderate' line")
-    expect(q8, variants["size"], "segment sizes shifted")
+    moderate, by_size = exercises.alerts_at_moderate_line(), exercises.size_shift_weeks()
+    assert moderate != right and by_size != right
+    expect(q8, moderate, "'moderate' line")
+    expect(q8, by_size, "segment sizes shifted")
     expect(q8, [w - 1 for w in right], "Off by one")
     expect(q8, "5, 6, 7", "Expected a sorted list")
+
+
+# -- the framework's promises, for this notebook -------------------------------------------
+def test_exercises_are_registered_in_order():
+    assert exercises.EXERCISES == ["q1", "q2", "q4", "q3", "q5", "q6", "q7", "q8"]  # the notebook's order
+    assert all(q.notebook == "05" for q in ALL)
+
+
+def test_the_lesson_hands_out_copies():
+    seg = nb05.fitted_segmenter()
+    before = seg.centroids().copy()
+    seg.update(nb05.weekly()[12])  # a learner's in-place edit of what they got
+    pd.testing.assert_frame_equal(nb05.fitted_segmenter().centroids(), before)
+
+    updated = nb05.updated_segmenter()
+    history = [h.copy() for h in updated.history_]
+    updated.update(nb05.weekly()[4])
+    assert len(nb05.updated_segmenter().history_) == len(history)
+    assert all(np.array_equal(a, b) for a, b in zip(nb05.updated_segmenter().history_, history))
+
+    old, new = nb05.refit_centroids()
+    kept = old.copy(), new.copy()
+    old[:] = 0
+    new += 1
+    again = nb05.refit_centroids()
+    assert np.array_equal(again[0], kept[0]) and np.array_equal(again[1], kept[1])
+
+    labels = nb05.labels_by_week()
+    labels[5][:] = 0
+    del labels[6]
+    assert 6 in nb05.labels_by_week() and nb05.labels_by_week()[5].nunique() == 5
+    weeks = nb05.alert_weeks()
+    weeks.append(99)
+    assert 99 not in nb05.alert_weeks()
+
+
+def test_checks_leave_the_answer_and_the_reference_alone():
+    right = nb05.updated()
+    given = {w: s.copy() for w, s in right.items()}
+    assert q4.evaluate(given).correct
+    assert all(given[w].equals(right[w]) for w in right)
+    order = nb05.centroid_order()
+    assert q3.evaluate(order).correct and np.array_equal(order, nb05.centroid_order())
+
+
+def test_near_right_answers_get_the_right_verdict():
+    weeks = nb05.weeks()
+    assert q1.check(weeks.iloc[::-1]).correct  # watch's rows in another order, index kept
+    assert q1.check(weeks.to_frame()).message.startswith("Weeks 1 to 12")
+    entropy = nb05.entropy_w5()
+    expect(q2, pd.concat([entropy, entropy.head(1)]), "viewers active in week 5")  # a viewer twice
+    assert q2.check(entropy.sample(frac=1, random_state=0)).correct
+    assert q3.check(nb05.centroid_order().tolist()).correct
+    assert q4.check({w: s.to_numpy() for w, s in nb05.updated().items()}).correct
+    sizes = nb05.segment_sizes()
+    expect(q5, sizes.assign(segment=sizes["segment"] + 1), "segment (0 to 4)")
+    assert q6.check(np.float32(nb05.moved_w5())).correct
+    assert q7.check(np.array(nb05.psi_w5())).correct
+    right = nb05.alert_weeks()
+    assert q8.check([float(w) for w in right]).message.startswith(f"Alerts in weeks {right[0]},")
+    expect(q8, [w + 0.5 for w in right], "whole numbers")
+    expect(q8, [float("inf")], "whole numbers")

@@ -5,14 +5,13 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from pathlib import Path
-
-from course_utils import authoring, grading
-from course_utils.__main__ import main
+from course_utils.course import authoring, grading
+from course_utils.course.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +63,7 @@ LATER = [p.stem for p in authoring.sources(Path(__file__).resolve().parent.paren
 
 @pytest.mark.parametrize("stem", LATER)
 def test_every_notebook_grades_full_marks_and_learner_zero(root, stem):
-    from course_utils.exercises import exercises_of
+    from course_utils.course.registry import exercises_of
 
     solution = grading.grade_notebook(root / "solutions" / f"{stem}.ipynb", timeout=300)
     expected = [e.name for e in exercises_of(stem[:2])]
@@ -88,7 +87,9 @@ def test_doctored_submission_gets_partial_marks(root, tmp_path):
 def test_a_cell_that_raises_is_reported_and_grading_continues(root, tmp_path):
     path = learner_copy(root, tmp_path)
     edit_cell(path, "n_customers = ____", "n_customers = orders['no_such_column'].nunique()")
-    edit_cell(path, "spend = ____", 'spend = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)')
+    edit_cell(
+        path, "spend = ____", 'spend = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)'
+    )
     g = grading.grade_notebook(path, timeout=120)
     s = statuses(g)
     assert s["q1"] == "not_attempted" and s["q2"] == "correct"  # later cells still ran
@@ -163,7 +164,7 @@ def test_json_output(root, tmp_path, capsys):
 
 
 def test_grading_does_not_touch_the_learners_progress(root, tmp_path):
-    from course_utils import progress
+    from course_utils.course import progress
 
     before = progress.progress_path()
     grading.grade_notebook(learner_copy(root, tmp_path), timeout=120)
@@ -183,8 +184,12 @@ def test_collect_reads_the_latest_check_and_ignores_foreign_output():
     cell = nbformat.v4.new_code_cell("x")
     mime = "application/vnd.course-check+json"
     cell.outputs = [
-        nbformat.v4.new_output("display_data", data={mime: {"kind": "check", "exercise": "q1", "status": "incorrect", "message": "a"}}),
-        nbformat.v4.new_output("display_data", data={mime: {"kind": "check", "exercise": "q1", "status": "correct", "message": "b"}}),
+        nbformat.v4.new_output(
+            "display_data", data={mime: {"kind": "check", "exercise": "q1", "status": "incorrect", "message": "a"}}
+        ),
+        nbformat.v4.new_output(
+            "display_data", data={mime: {"kind": "check", "exercise": "q1", "status": "correct", "message": "b"}}
+        ),
         nbformat.v4.new_output("display_data", data={mime: "not a dict"}),
         nbformat.v4.new_output("display_data", data={mime: {"kind": "hint", "exercise": "q1", "n": "x"}}),
         nbformat.v4.new_output("stream", text="hello"),

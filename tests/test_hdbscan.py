@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 
 from course_utils.clustering import ReducedHDBSCAN
@@ -82,7 +83,7 @@ def test_bad_data():
         ReducedHDBSCAN(min_cluster_size=20, n_components=4).fit(np.vstack([X, np.zeros(6)]))
     with pytest.raises(ValueError, match="NaN"):
         ReducedHDBSCAN(min_cluster_size=20).fit(np.vstack([X, np.full(6, np.nan)]))
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         ReducedHDBSCAN().predict(X)
     model = ReducedHDBSCAN(min_cluster_size=20, n_components=4).fit(X)
     with pytest.raises(ValueError, match="must have 6 columns"):

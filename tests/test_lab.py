@@ -25,12 +25,12 @@ def free_port() -> int:
 def make_lab_command(root) -> list:
     """The command `make lab` runs, as make itself prints it (dry run)."""
     out = subprocess.run(["make", "-n", "-s", "lab"], cwd=root, capture_output=True, text=True, check=True).stdout
-    lines = [l for l in out.splitlines() if "jupyter lab" in l]
+    lines = [line for line in out.splitlines() if "jupyter lab" in line]
     assert lines, f"`make -n lab` shows no jupyter lab command:\n{out}"
     return shlex.split(lines[-1])
 
 
-def test_make_lab_command_is_offline_and_rooted_at_the_course(root):
+def test_make_lab_command_is_offlineand_rooted_at_the_course(root):
     cmd = make_lab_command(root)
     assert cmd[0].endswith("/bin/jupyter") and cmd[1] == "lab"  # inside the venv make created
     assert f"--ServerApp.root_dir={root}" in cmd
@@ -77,7 +77,7 @@ def test_jupyterlab_serves_the_notebooks(root, tmp_path):
         req = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
         try:
             urllib.request.urlopen(req, timeout=5)
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
         try:
             proc.wait(timeout=20)

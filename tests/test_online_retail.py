@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from course_utils import clustering, data, rfm
-from course_utils.exercises import nb01
+from course_utils.lessons import nb01
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +53,17 @@ def test_truth_covers_every_customer(raw):
 
 def test_segmentation_recovers_the_truth_better_than_unscaled():
     truth = nb01.truth()
-    k = nb01.q6.reference()
-    ari = adjusted_rand_score(truth, nb01._labels(k))
-    ari_unscaled = adjusted_rand_score(truth, nb01._labels(k, "raw"))
-    ari_scaled_only = adjusted_rand_score(truth, nb01._labels(k, "scaled_only"))
+    k = nb01.chosen_k()
+    ari = adjusted_rand_score(truth, nb01.labels(k))
+    ari_unscaled = adjusted_rand_score(truth, nb01.labels(k, "raw"))
+    ari_scaled_only = adjusted_rand_score(truth, nb01.labels(k, "scaled_only"))
     assert ari >= 0.6, ari
     assert ari > ari_unscaled and ari > ari_scaled_only
 
 
 def test_cluster_names_match_the_planted_segments():
-    k = nb01.q6.reference()
-    labels = nb01._labels(k)
+    k = nb01.chosen_k()
+    labels = nb01.labels(k)
     names = clustering.name_clusters(clustering.rfm_percentiles(nb01.rfm_table(), labels))
     named = pd.Series(labels, index=nb01.rfm_table().index).map(names)
     table = pd.crosstab(named, nb01.truth())

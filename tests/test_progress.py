@@ -1,10 +1,10 @@
-"""Progress: recorded per check, shown per notebook, robust to a bad file."""
+"""Progress: best and latest outcome per check, shown per notebook, robust to a bad file."""
 
 import json
 
 import pytest
 
-from course_utils import progress
+from course_utils.course import progress
 from course_utils.exercises.nb00 import ____, q1, q2
 
 
@@ -13,28 +13,57 @@ def test_progress_table_lists_every_exercise(capsys):
     q2.check(____)
     q1.hint(2)
     text = progress.show()
-    assert "Notebook 00: 0/2 correct" in text
+    assert "Notebook 00: 0/2 correct at best" in text
     rows = {r["exercise"]: r for r in progress.table()["00"]}
-    assert rows["q1"]["status"] == "incorrect" and rows["q1"]["hints"] == 2
-    assert rows["q2"]["status"] == "not attempted"
+    assert rows["q1"]["latest"] == "incorrect" and rows["q1"]["best"] == "incorrect" and rows["q1"]["hints"] == 2
+    assert rows["q2"]["best"] == "not started"
+    assert "best at" in text and "latest at" in text
 
 
-def test_latest_outcome_wins():
-    q1.check(5)
+def test_best_and_latest_are_kept_apart():
     q1.check(q1.reference())
-    assert progress.load()["notebooks"]["00"]["q1"]["status"] == "correct"
+    q1.check(5)
+    entry = progress.load()["notebooks"]["00"]["q1"]
+    assert entry["best"]["status"] == "correct" and entry["latest"]["status"] == "incorrect"
+    assert entry["latest"]["mistake"] == "countries"  # the declared mistake it matched (5 countries)
+    assert entry["best"]["at"] and entry["latest"]["at"] and entry["attempts"] == 2
+
+
+def test_rerunning_a_blank_notebook_never_erases_a_correct():
+    q1.check(q1.reference())
+    q2.check(q2.reference())
+    for _ in range(2):  # run a fresh copy of the notebook twice: every check is blank
+        q1.check(____)
+        q2.check(____)
+    rows = {r["exercise"]: r for r in progress.table()["00"]}
+    assert rows["q1"]["best"] == "correct" and rows["q1"]["latest"] == "correct"
+    assert rows["q2"]["best"] == "correct"
+    assert progress.load()["notebooks"]["00"]["q1"]["attempts"] == 1
+
+
+def test_a_version_1_file_is_read(tmp_path, monkeypatch):
+    target = tmp_path / "old.json"
+    target.write_text(json.dumps({"version": 1, "notebooks": {"00": {"q1": {
+        "status": "correct", "message": "ok", "attempts": 3, "hints": 1, "solution_viewed": False,
+        "updated": "2026-11-01 10:00:00"}}}}))
+    monkeypatch.setenv(progress.ENV_VAR, str(target))
+    rows = {r["exercise"]: r for r in progress.table()["00"]}
+    assert rows["q1"]["best"] == "correct" and rows["q1"]["attempts"] == 3
+    q1.check(5)
+    entry = progress.load()["notebooks"]["00"]["q1"]
+    assert entry["best"]["status"] == "correct" and entry["latest"]["status"] == "incorrect"
 
 
 def test_never_checked_is_not_started():
     rows = {r["exercise"]: r for r in progress.table()["00"]}
-    assert rows["q2"]["status"] == "not started"
+    assert rows["q2"]["best"] == "not started"
 
 
 def test_environment_variable_moves_the_file(tmp_path, monkeypatch):
     target = tmp_path / "elsewhere" / "p.json"
     monkeypatch.setenv(progress.ENV_VAR, str(target))
     q1.check(5)
-    assert json.loads(target.read_text())["notebooks"]["00"]["q1"]["status"] == "incorrect"
+    assert json.loads(target.read_text())["notebooks"]["00"]["q1"]["latest"]["status"] == "incorrect"
 
 
 def test_corrupt_file_is_named_and_set_aside(tmp_path, monkeypatch):

@@ -97,7 +97,9 @@ def shop():
 
 
 def test_compute_rfm_any_column_names(shop):
-    out = rfm.compute_rfm(shop, customer_col="customer_id", date_col="date", amount_col="dollar_value", invoice_col="order")
+    out = rfm.compute_rfm(
+        shop, customer_col="customer_id", date_col="date", amount_col="dollar_value", invoice_col="order"
+    )
     assert out.to_dict("index") == {
         "a": {"recency": 1, "frequency": 2, "monetary": 35.0},
         "b": {"recency": 6, "frequency": 1, "monetary": 7.5},

@@ -85,7 +85,7 @@ def test_matches_a_plain_loop_on_random_data():
     out = sessionize(df, gap="30min")
     sessions = 0
     expected = {}
-    for user, g in df.sort_values(["user_id", "timestamp"], kind="stable").groupby("user_id", sort=True):
+    for _, g in df.sort_values(["user_id", "timestamp"], kind="stable").groupby("user_id", sort=True):
         last = None
         for idx, t in g["timestamp"].items():
             if last is None or t - last > pd.Timedelta("30min"):

@@ -1,7 +1,6 @@
 """course_utils.store: atomic weekly writes, re-runs, failures half-way, schema checks."""
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,7 +95,11 @@ def test_a_table_with_the_wrong_schema_is_refused(tmp_path):
 @pytest.mark.parametrize(
     "change, error, phrase",
     [
-        (lambda a, c, p, m: (a.drop(columns="persona"), c, p, m), ValueError, r"assignments lacks column\(s\) \['persona'\]"),
+        (
+            lambda a, c, p, m: (a.drop(columns="persona"), c, p, m),
+            ValueError,
+            r"assignments lacks column\(s\) \['persona'\]",
+        ),
         (lambda a, c, p, m: (a.assign(segment=["x", "y", "z"]), c, p, m), ValueError, "must be numbers"),
         (lambda a, c, p, m: (pd.concat([a, a.head(1)]), c, p, m), ValueError, "more than once"),
         (lambda a, c, p, m: (a, c.to_numpy(), p, m), TypeError, "centroids must be a DataFrame"),

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils import synthetic
+from course_utils.data import streaming
 
 
 @pytest.fixture(scope="module")
 def tables():
-    T = synthetic.streaming_tables()
-    week = lambda minutes: np.asarray(minutes) // (7 * 1440) + 1  # noqa: E731
+    T = streaming.streaming_tables()
+    week = lambda minutes: np.asarray(minutes) // (7 * 1440) + 1
     watch = pd.DataFrame(T["watch"], columns=["t", "user_id", "title", "genre", "minutes", "device"])
     watch["week"] = week(watch["t"])
     search = pd.DataFrame(T["search"], columns=["t", "user_id", "query"])
@@ -32,10 +32,10 @@ def test_sizes_and_weekly_signups(tables):
 
 def test_new_genre_and_device_appear_mid_way(tables):
     watch = tables[0]
-    genre, first = synthetic.STREAM_NEW_GENRE
+    genre, first = streaming.NEW_GENRE
     assert not (watch.loc[watch["week"] < first, "genre"] == genre).any()
     assert (watch.loc[watch["week"] >= first, "genre"] == genre).mean() > 0.01
-    device, first = synthetic.STREAM_NEW_DEVICE
+    device, first = streaming.NEW_DEVICE
     assert not (watch.loc[watch["week"] < first, "device"] == device).any()
     assert (watch.loc[watch["week"] >= first, "device"] == device).any()
 
@@ -43,10 +43,10 @@ def test_new_genre_and_device_appear_mid_way(tables):
 def test_sports_season_and_planted_migrations(tables):
     watch, _, truth, _ = tables
     live = watch[watch["genre"] == "sports_live"].groupby("week")["minutes"].sum()
-    start, end = synthetic.STREAM_SPORTS_SEASON
+    start, end = streaming.SPORTS_SEASON
     assert live.loc[start:end].mean() > 2 * live.loc[2:start - 1].mean()
     persona = truth.pivot(index="user_id", columns="week", values="persona")
-    for week, (src, dst, rate) in synthetic.STREAM_MIGRATIONS.items():
+    for week, (src, dst, rate) in streaming.MIGRATIONS.items():
         was = persona[week - 1] == src
         moved = (persona.loc[was, week] == dst).mean()
         assert rate * 0.8 < moved < rate * 1.2
@@ -64,6 +64,6 @@ def test_churned_users_stop_watching(tables):
 
 def test_queries_have_typos(tables):
     search = tables[1]
-    known = {q for spec in synthetic.STREAM_PERSONAS.values() for q in spec["queries"]} | {"action series"}
+    known = {q for spec in streaming.PERSONAS.values() for q in spec["queries"]} | {"action series"}
     slipped = ~search["query"].isin(known)
     assert 0.2 < slipped.mean() < 0.4

@@ -1,5 +1,5 @@
-"""The weekly segmentation case study (issue 5) on the shipped streaming data, through
-notebook 05's reference pipeline (course_utils.exercises.nb05): incremental updates agree
+"""The weekly segmentation case study on the shipped streaming data, through
+notebook 05's reference pipeline (course_utils.lessons.nb05): incremental updates agree
 with full refits in quiet weeks and are much faster; behaviour-drift alerts fire in the
 planted weeks and not in quiet ones."""
 
@@ -9,8 +9,9 @@ import time
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from course_utils import data, dynamic, monitoring, synthetic
-from course_utils.exercises import nb05
+from course_utils import data, dynamic, monitoring
+from course_utils.data import streaming
+from course_utils.lessons import nb05
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def replay():
 
 def test_each_planted_persona_gets_its_segment():
     personas = dynamic.assign_personas(nb05.fitted_segmenter().centroids())
-    assert sorted(personas) == sorted(p for p in synthetic.STREAM_PERSONAS if p != "drifting")
+    assert sorted(personas) == sorted(p for p in streaming.PERSONAS if p != "drifting")
 
 
 def test_segments_recover_the_planted_personas_every_week():

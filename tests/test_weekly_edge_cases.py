@@ -41,7 +41,7 @@ def test_a_season_of_odd_weeks(tmp_path):
         return f.join(embedder.user_vectors(search, users=f.index))  # most viewers never search: NaN
 
     segmenter = dynamic.WeeklySegmenter(n_segments=3, n_init=3).fit(pd.concat([week_features(w) for w in (1, 2, 3)]))
-    personas = pd.Series({s: "unassigned" for s in range(3)})
+    personas = pd.Series(dict.fromkeys(range(3), "unassigned"))
     with SegmentStore(tmp_path / "s.duckdb") as store:
         previous = None
         for week in (1, 2, 3, 4, 5, 5):

@@ -1,9 +1,10 @@
-"""Issue 5 groundwork: weekly features, query embeddings, the weekly segmenter,
+"""Weekly features, query embeddings, the weekly segmenter,
 persona rules and stability metrics, each on small data whose answer is known."""
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 
 from course_utils import dynamic, embeddings, features, monitoring
@@ -109,7 +110,7 @@ def test_query_embedder_bad_input():
         embeddings.QueryEmbedder(n_components=2).fit(["a b", None, "c d", "e f"])
     with pytest.raises(ValueError, match="at least 16"):
         embeddings.QueryEmbedder(n_components=8).fit(["football"] * 3)
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         embeddings.QueryEmbedder().transform(["football"])
 
 
@@ -160,7 +161,7 @@ def test_empty_week_changes_nothing():
 
 def test_segmenter_bad_input():
     X1, _ = viewers(1)
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         dynamic.WeeklySegmenter().update(X1)
     seg = dynamic.WeeklySegmenter(n_segments=3).fit(X1)
     with pytest.raises(ValueError, match=r"lack column\(s\) \['g_kids'\]"):

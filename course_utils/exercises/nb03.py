@@ -2,241 +2,78 @@
 
 q1 clean the log (duplicates, missing pages)   q6 idf weights of the pages
 q2 find the bots                               q7 HDBSCAN labels of the users
-q3 gaps between a user's events                q8 ARI on the clustered users
+q3 gaps between a user's events                q8 ARI on the clustered users (given labels=)
 q4 the inactivity gap that ends a session      q9 assign new users to the clusters
 q5 section purity of the small model's neighbours
 """
 
 from __future__ import annotations
 
-import numbers
-from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from sklearn.cluster import KMeans
 from sklearn.metrics import accuracy_score, adjusted_rand_score, rand_score
 
-from course_utils import clustering, data, embeddings, sessions
-from course_utils.checks import ____, Exercise, bind, describe  # noqa: F401 (____ is re-exported)
+from course_utils import clustering
+from course_utils.course import answers
+from course_utils.course.answers import AnswerError, id_key
+from course_utils.course.checks import ____  # noqa: F401 (re-exported for the notebook)
+from course_utils.course.declare import Mistake
+from course_utils.course.kinds import NumericExercise, ValueExercise
+from course_utils.course.registry import register
+from course_utils.lessons import nb03 as lesson
 
-#: The settings of the notebook's reference pipeline.
-BOT_THRESHOLD = 1000  # events in six weeks; the busiest human has a few hundred
-GAP = "30min"
-W2V = {"vector_size": 32, "window": 5, "epochs": 5, "seed": 0}
-SMALL_SESSIONS = 1000
-SEGMENTER = {"min_cluster_size": 25, "min_samples": 25, "reduce": "pca", "n_components": 10}
-N_NEW_USERS = 500
-QUALITY_BAR = 0.8  # ARI on clustered users, and share of non-casual users clustered
+QUALITY_BAR = lesson.QUALITY_BAR
+LOG_COLUMNS = ["user_id", "timestamp", "page"]
 
 
-# -- reference results, computed once per kernel --------------------------------
-@lru_cache(maxsize=1)
 def _raw():
-    return data.load("clickstream")
+    return lesson.raw.shared()
 
 
-def raw() -> pd.DataFrame:
-    return _raw().copy()
+def _n_users() -> int:
+    return int(lesson.humans.shared()["user_id"].nunique())
 
 
-@lru_cache(maxsize=1)
-def _pages():
-    return data.load("clickstream_pages").set_index("page")
+def _length(answer):
+    """The length of a one-dimensional answer (a Series, an array, a flat list), else None."""
+    if not isinstance(answer, (pd.Series, pd.Index, np.ndarray, list, tuple)):
+        return None
+    try:
+        return len(answer) if np.ndim(answer) == 1 else None
+    except Exception:
+        return None
 
 
-def sections() -> pd.Series:
-    """page -> section (hub pages have section 'hub')."""
-    return _pages()["section"].copy()
-
-
-def articles() -> list:
-    s = _pages()["section"]
-    return s.index[s != "hub"].tolist()
-
-
-@lru_cache(maxsize=1)
-def _clean():
-    return _raw().drop_duplicates().dropna(subset=["page"])
-
-
-def clean() -> pd.DataFrame:
-    return _clean().copy()
-
-
-@lru_cache(maxsize=1)
-def _bots():
-    views = _clean().groupby("user_id").size()
-    return tuple(sorted(views.index[views > BOT_THRESHOLD]))
-
-
-def bots() -> list:
-    return list(_bots())
-
-
-@lru_cache(maxsize=1)
-def _humans():
-    c = _clean()
-    return c[~c["user_id"].isin(_bots())]
-
-
-def humans() -> pd.DataFrame:
-    """The clean events without the bots."""
-    return _humans().copy()
-
-
-def gaps_of(events: pd.DataFrame) -> pd.Series:
-    """Seconds since the same user's previous event, sorted by user then time."""
-    ordered = events.sort_values(["user_id", "timestamp"], kind="stable")
-    return ordered.groupby("user_id")["timestamp"].diff().dt.total_seconds()
-
-
-@lru_cache(maxsize=1)
-def _gaps():
-    return gaps_of(_humans())
-
-
-@lru_cache(maxsize=1)
-def _sessionized():
-    return sessions.sessionize(_humans(), "user_id", "timestamp", gap=GAP)
-
-
-def sessionized() -> pd.DataFrame:
-    return _sessionized().copy()
-
-
-@lru_cache(maxsize=1)
-def _sequences():
-    return tuple(tuple(s) for s in sessions.session_sequences(_sessionized(), "page", min_length=2))
-
-
-def sequences() -> list:
-    return [list(s) for s in _sequences()]
-
-
-def sample_sessions(seqs, n: int = SMALL_SESSIONS, seed: int = 0) -> list:
-    """``n`` sessions drawn at random (without replacement), as the notebook does."""
-    picks = np.random.default_rng(seed).choice(len(seqs), size=n, replace=False)
-    return [list(seqs[i]) for i in picks]
-
-
-@lru_cache(maxsize=1)
-def vectors():
-    return embeddings.train_item2vec(sequences(), **W2V)
-
-
-@lru_cache(maxsize=1)
-def small_vectors():
-    return embeddings.train_item2vec(sample_sessions(_sequences()), **W2V)
-
-
-@lru_cache(maxsize=1)
-def _idf():
-    return embeddings.idf_weights(_sessionized(), "user_id", "page")
-
-
-@lru_cache(maxsize=1)
-def _users():
-    return embeddings.user_embeddings(_sessionized(), vectors(), "user_id", "page", weighting="tfidf")
-
-
-def user_vectors() -> pd.DataFrame:
-    return _users().copy()
-
-
-@lru_cache(maxsize=1)
-def _segmenter():
-    return clustering.ReducedHDBSCAN(**SEGMENTER).fit(_users())
-
-
-def segmenter():
-    return _segmenter()
-
-
-@lru_cache(maxsize=1)
-def _truth():
-    return data.load("clickstream_truth").set_index("user_id")["segment"]
-
-
-def truth() -> pd.Series:
-    """The planted segment of every user in the user vectors (same order)."""
-    return _truth().reindex(_users().index).copy()
-
-
-def quality(labels, truth_labels) -> dict:
-    """ARI on the clustered users, and the share of users clustered (all, and not casual)."""
-    labels = np.asarray(labels)
-    t = np.asarray(truth_labels, dtype=object)
-    c = labels >= 0
-    non_casual = t != "casual"
-    return {
-        "ari_clustered": float(adjusted_rand_score(t[c], labels[c])) if c.sum() > 1 else float("nan"),
-        "ari_all": float(adjusted_rand_score(t, labels)),
-        "share_clustered": float(c.mean()),
-        "non_casual_clustered": float(c[non_casual].mean()),
-        "casual_clustered": float(c[~non_casual].mean()),
-        "n_clusters": int(len(set(labels[c].tolist()))),
-    }
-
-
-def new_user_split(users, n: int = N_NEW_USERS, seed: int = 1) -> tuple:
-    """``(old, new)`` user ids: ``n`` users drawn at random play the newcomers."""
-    users = pd.Index(users)
-    new = users[np.sort(np.random.default_rng(seed).choice(len(users), size=n, replace=False))]
-    return users.difference(new, sort=False), new
-
-
-@lru_cache(maxsize=1)
-def _new_user_reference():
-    old, new = new_user_split(_users().index)
-    ev = _sessionized()
-    old_events = ev[ev["user_id"].isin(old)]
-    model = clustering.ReducedHDBSCAN(**SEGMENTER).fit(_users().loc[old])
-    idf_old = embeddings.idf_weights(old_events, "user_id", "page")
-    new_vectors = embeddings.user_embeddings(ev[ev["user_id"].isin(new)], vectors(), "user_id", "page",
-                                             weighting="tfidf", idf=idf_old)
-    labels, strengths = model.predict(new_vectors.loc[new])
-    return model, new_vectors.loc[new], labels
-
-
-def _as_ids(answer):
-    """User ids from a list, set, Index, array, or a boolean / count Series; else a message."""
-    if isinstance(answer, pd.DataFrame):
-        if "user_id" in answer.columns:
-            return set(answer["user_id"].astype(str)), None
-        return set(map(str, answer.index)), None
-    if isinstance(answer, pd.Series):
-        if pd.api.types.is_bool_dtype(answer):
-            return set(map(str, answer.index[answer.to_numpy()])), None
-        if pd.api.types.is_numeric_dtype(answer):
-            return None, ("That is a Series of numbers (events per user?). Return the user ids of the bots: "
-                          "filter it, then take its index.")
-        return set(answer.astype(str)), None
-    if isinstance(answer, (str, bytes)):
-        return {str(answer)}, None
-    if isinstance(answer, (list, tuple, set, frozenset, pd.Index, np.ndarray)):
-        return set(map(str, np.asarray(list(answer), dtype=object).ravel().tolist())), None
-    return None, None
-
-
-def _as_labels(answer, n: int, what: str = "labels"):
-    if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, (pd.Series, pd.Index, list, tuple, np.ndarray)):
-        arr = np.asarray(answer)
-        if arr.ndim != 1:
-            return None, f"Expected {what} as one number per user (1-D), got shape {arr.shape}."
-        if len(arr) != n:
-            return None, f"Expected one label per user ({n}), got {len(arr)}."
-        if arr.dtype.kind == "f" and np.isfinite(arr).all() and (arr == np.round(arr)).all():
-            arr = arr.astype(int)
-        if arr.dtype.kind not in "iu":
-            return None, f"Expected whole-number cluster labels (-1 for noise), got dtype {arr.dtype}."
-        return arr.astype(int), None
-    return None, f"Expected {what} (an array with one label per user), got {describe(answer)}."
+def _labels(answer, n: int, what: str) -> np.ndarray:
+    """One cluster label per user, else an AnswerError that says how many are expected."""
+    length = _length(answer)
+    if length is not None and length != n:
+        raise AnswerError(f"Expected one label per user ({n}), got {length}.")
+    return answers.labels(answer, n, what)
 
 
 # -- q1 ---------------------------------------------------------------------------
-class CleanLog(Exercise):
+class _Log(NamedTuple):
+    """What q1 judges of a cleaned log."""
+
+    rows: int
+    without_page: int
+    repeated: int
+
+
+def _log_facts(frame: pd.DataFrame) -> _Log:
+    t = frame[LOG_COLUMNS]
+    return _Log(len(t), int(t["page"].isna().sum()), int(t.duplicated().sum()))
+
+
+def _n_clean() -> int:
+    return len(lesson.clean.shared())
+
+
+class CleanLog(ValueExercise):
     title = "The clean log: no repeated events, no events without a page"
     expects = "a DataFrame with the columns of raw and fewer rows"
     hints = [
@@ -248,39 +85,52 @@ class CleanLog(Exercise):
     solution_code = """
     events = raw.drop_duplicates().dropna(subset=["page"])
     """
+    mistakes = (
+        Mistake("page_missing_left", "Some events still have no page; drop them (dropna(subset=['page'])).",
+                when=lambda log: log.rows == _n_clean() and log.without_page > 0,
+                example=lambda: pd.concat([lesson.clean().iloc[1:], _raw()[_raw()["page"].isna()].iloc[:1]])),
+        Mistake("repeat_left", "Some events are still there twice; drop exact duplicates.",
+                when=lambda log: log.rows == _n_clean() and log.repeated > 0,
+                example=lambda: pd.concat([lesson.clean().iloc[1:], lesson.clean().iloc[1:2]])),
+        Mistake("nothing_removed",
+                lambda log: (f"Nothing was removed: {int(_raw().duplicated().sum()):,} events are logged twice and "
+                             f"{int(_raw()['page'].isna().sum()):,} have no page."),
+                when=lambda log: log.rows == len(_raw()), example=lesson.raw),
+        Mistake("pages_missing",
+                lambda log: (f"{log.without_page:,} events without a page are still there: a view of an unknown page "
+                             "cannot teach which pages go together. Drop them."),
+                when=lambda log: log.without_page > 0, example=lambda: _raw().drop_duplicates()),
+        Mistake("repeats",
+                lambda log: f"{log.repeated:,} events are still there twice (a logger retry): drop_duplicates().",
+                when=lambda log: log.repeated > 0, example=lambda: _raw().dropna(subset=["page"])),
+        Mistake("removed_too_much",
+                lambda log: (f"You removed too much: {_n_clean() - log.rows:,} real page views are gone. Reading a "
+                             "page again is a real event; only rows equal in every column (same user, same second, "
+                             "same page) are duplicates. Call drop_duplicates() without subset."),
+                when=lambda log: log.rows < _n_clean(),
+                example=lambda: _raw().drop_duplicates(subset=["user_id", "page"]).dropna(subset=["page"])),
+    )
 
     def reference(self):
-        return clean()
+        return lesson.clean()
 
-    def diagnose(self, answer):
-        ref, r = _clean(), _raw()
-        if not isinstance(answer, pd.DataFrame):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        missing = [c for c in ("user_id", "timestamp", "page") if c not in answer.columns]
+    def convert(self, answer):
+        frame = answers.frame(answer, self.expects)
+        missing = [c for c in LOG_COLUMNS if c not in frame.columns]
         if missing:
-            return f"Your table has no column {missing}; keep user_id, timestamp and page."
-        n = len(answer)
-        if n == len(ref):
-            if answer["page"].isna().any():
-                return "Some events still have no page; drop them (dropna(subset=['page']))."
-            if answer[["user_id", "timestamp", "page"]].duplicated().any():
-                return "Some events are still there twice; drop exact duplicates."
-            return None
-        n_dup = int(r.duplicated().sum())
-        n_missing_page = int(r["page"].isna().sum())
-        if n == len(r):
-            return f"Nothing was removed: {n_dup:,} events are logged twice and {n_missing_page:,} have no page."
-        if answer["page"].isna().any():
-            return (f"{int(answer['page'].isna().sum()):,} events without a page are still there: a view of an "
-                    "unknown page cannot teach which pages go together. Drop them.")
-        if answer[["user_id", "timestamp", "page"]].duplicated().any():
-            return (f"{int(answer[['user_id', 'timestamp', 'page']].duplicated().sum()):,} events are still "
-                    "there twice (a logger retry): drop_duplicates().")
-        if n == len(r.drop_duplicates(subset=["user_id", "page"]).dropna(subset=["page"])) or n < len(ref):
-            return (f"You removed too much: {len(ref) - n:,} real page views are gone. Reading a page again is a "
-                    "real event; only rows equal in every column (same user, same second, same page) are "
-                    "duplicates. Call drop_duplicates() without subset.")
-        return f"Expected {len(ref):,} events after cleaning, got {n:,}."
+            raise AnswerError(f"Your table has no column {missing}; keep user_id, timestamp and page.")
+        if not all(isinstance(frame[c], pd.Series) for c in LOG_COLUMNS):
+            raise AnswerError("Your table has a column twice; keep one user_id, one timestamp and one page.")
+        try:
+            return _log_facts(frame)
+        except TypeError:  # unhashable values (lists in a cell) cannot be compared row by row
+            raise answers.expected(self.expects, answer) from None
+
+    def accepts(self, log):
+        return log.rows == _n_clean() and log.without_page == 0 and log.repeated == 0
+
+    def explain(self, log):
+        return f"Expected {_n_clean():,} events after cleaning, got {log.rows:,}."
 
     def correct_message(self, answer):
         r = _raw()
@@ -290,7 +140,33 @@ class CleanLog(Exercise):
 
 
 # -- q2 ---------------------------------------------------------------------------
-class Bots(Exercise):
+def _views() -> pd.Series:
+    """Events per user (bots included), indexed by id key."""
+    return lesson.views_per_user.shared().rename(index=id_key)
+
+
+def _bot_ids() -> set:
+    return {id_key(u) for u in lesson.bots.shared()}
+
+
+def _unknown(ids) -> list:
+    return sorted(ids - set(_views().index))
+
+
+def _people_in(ids) -> list:
+    return sorted(ids - _bot_ids())
+
+
+def _missed(ids) -> list:
+    return sorted(_bot_ids() - ids)
+
+
+def _views_over(threshold):
+    views = lesson.views_per_user.shared()
+    return views.index[views > threshold].tolist()
+
+
+class Bots(ValueExercise):
     title = "The user ids of the bots (scrapers with thousands of hits)"
     expects = "a list (or Index, or set) of user ids"
     hints = [
@@ -302,44 +178,96 @@ class Bots(Exercise):
     views = events.groupby("user_id").size()
     bots = views.index[views > 1000].tolist()
     """
+    mistakes = (
+        Mistake("counts_not_ids",
+                "That is a Series of numbers (events per user?). Return the user ids of the bots: filter it, then "
+                "take its index.",
+                when=lambda a: isinstance(a, pd.Series) and pd.api.types.is_numeric_dtype(a)
+                and not pd.api.types.is_bool_dtype(a),
+                raw=True, example=lambda: lesson.views_per_user()[lesson.views_per_user() > 1000]),
+        Mistake("not_users",
+                lambda ids: f"{len(_unknown(ids))} of your ids are not users of the log (e.g. {_unknown(ids)[:2]}).",
+                when=lambda ids: bool(_unknown(ids)), example=lambda: ["U99999"]),
+        Mistake("people_too",
+                lambda ids: (f"You caught every bot but also {len(_people_in(ids))} people (up to "
+                             f"{int(_views().loc[_people_in(ids)].max())} views). Look at the sorted counts: "
+                             "people read a few hundred pages in six weeks, bots thousands. Raise the threshold into "
+                             "the gap."),
+                when=lambda ids: bool(_people_in(ids)) and not _missed(ids), example=lambda: _views_over(400)),
+        Mistake("missed_bots",
+                lambda ids: (f"You missed {len(_missed(ids))} bot(s); the least busy has "
+                             f"{int(_views().loc[_missed(ids)].min()):,} events. Lower the threshold into the gap "
+                             "between people and bots."),
+                when=lambda ids: bool(_missed(ids)) and not _people_in(ids), example=lambda: _views_over(4500)),
+    )
 
     def reference(self):
-        return bots()
+        return lesson.bots()
 
-    def diagnose(self, answer):
-        ids, problem = _as_ids(answer)
-        if problem:
-            return problem
-        if ids is None:
-            return f"Expected {self.expects}, got {describe(answer)}."
-        ref = set(_bots())
-        if ids == ref:
-            return None
-        views = _clean().groupby("user_id").size()
-        unknown = ids - set(views.index)
-        if unknown:
-            return f"{len(unknown)} of your ids are not users of the log (e.g. {sorted(unknown)[:2]})."
-        humans_in = sorted(ids - ref)
-        missed = sorted(ref - ids)
-        if humans_in and not missed:
-            busiest = int(views.loc[humans_in].max())
-            return (f"You caught every bot but also {len(humans_in)} people (up to {busiest} views). Look at the "
-                    "sorted counts: people read a few hundred pages in six weeks, bots thousands. Raise the "
-                    "threshold into the gap.")
-        if missed and not humans_in:
-            return (f"You missed {len(missed)} bot(s); the least busy has {int(views.loc[missed].min()):,} events. "
-                    "Lower the threshold into the gap between people and bots.")
-        return f"{len(humans_in)} of your ids are people and {len(missed)} bots are missing."
+    def convert(self, answer):
+        if isinstance(answer, pd.DataFrame) and "user_id" in answer.columns:
+            answer = answer["user_id"]  # the bots' rows of the log: their user ids
+        return answers.ids(answer, self.expects)
+
+    def accepts(self, ids):
+        return ids == _bot_ids()
+
+    def explain(self, ids):
+        return f"{len(_people_in(ids))} of your ids are people and {len(_missed(ids))} bots are missing."
 
     def correct_message(self, answer):
-        views = _clean().groupby("user_id").size()
-        b = list(_bots())
+        views = lesson.views_per_user.shared()
+        b = lesson.bots.shared()
         return (f"{len(b)} bots with {int(views.loc[b].sum()):,} events between them; the busiest person has "
                 f"{int(views.drop(b).max())}.")
 
 
 # -- q3 ---------------------------------------------------------------------------
-class Gaps(Exercise):
+def _gaps() -> pd.Series:
+    return lesson.gaps.shared()
+
+
+def _same_values(s: pd.Series) -> bool:
+    """The same gaps as the reference in some order (NaN included)."""
+    a, b = s.to_numpy(dtype=float), _gaps().to_numpy(dtype=float)
+    return bool(np.isnan(a).sum() == np.isnan(b).sum() and np.allclose(np.sort(a[~np.isnan(a)]),
+                                                                         np.sort(b[~np.isnan(b)])))
+
+
+def _rows_matching(s: pd.Series) -> int:
+    """How many rows hold the reference's gap (or, like it, none)."""
+    return int(np.isclose(s.to_numpy(dtype=float), _gaps().to_numpy(dtype=float), equal_nan=True).sum())
+
+
+def _on_event_rows(s: pd.Series) -> pd.Series:
+    """``s`` aligned with the reference gaps, row by row, on the events' index.
+
+    The events are those of the log: the index of raw, or, when the learner reset
+    it on the way (q1 accepts that), the position in the clean log, in the
+    humans' log, or in the humans' log sorted by user then time. Of the readings
+    that fit the index, the one closest to the reference is taken.
+    """
+    ref = _gaps()
+    idx = s.index
+    if idx.equals(ref.index):
+        return s
+    if not idx.is_unique or not pd.api.types.is_integer_dtype(idx) or (len(idx) and idx.min() < 0):
+        return answers.aligned(s, ref.index, "your gaps")
+    readings = []
+    if ref.index.isin(idx).all():
+        readings.append(s.reindex(ref.index))  # the events' own labels, in any row order
+    positions = idx.to_numpy()
+    for events in (lesson.humans.shared().index, ref.index, lesson.clean.shared().index):
+        if len(positions) and positions.max() < len(events):
+            relabelled = s.set_axis(events[positions])
+            if ref.index.isin(relabelled.index).all():
+                readings.append(relabelled.reindex(ref.index))
+    if not readings:
+        return answers.aligned(s, ref.index, "your gaps")
+    return max(readings, key=_rows_matching)
+
+
+class Gaps(ValueExercise):
     title = "Seconds since the same user's previous event"
     expects = ("a Series of floats, one per event: seconds since that user's previous event, "
                "NaN for each user's first event")
@@ -352,41 +280,60 @@ class Gaps(Exercise):
     ordered = events.sort_values(["user_id", "timestamp"])
     gaps = ordered.groupby("user_id")["timestamp"].diff().dt.total_seconds()
     """
+    mistakes = (
+        Mistake("across_users",
+                lambda s: (f"Only {int(s.isna().sum())} gap is missing, so the differences run across users: the "
+                           f"first event of each of the {_n_users():,} users must have no gap. Use "
+                           "groupby('user_id') before diff()."),
+                when=lambda s: s.isna().sum() <= 1 and s.notna().sum() >= len(_gaps()) - 1,
+                example=lambda: lesson.humans().sort_values("timestamp")["timestamp"].diff().dt.total_seconds()),
+        Mistake("unsorted",
+                "Some gaps are negative: the events are not in time order within a user (the log has late writes). "
+                "Sort by user and timestamp before taking differences.",
+                when=lambda s: bool((s < 0).any()),
+                example=lambda: lesson.humans().groupby("user_id")["timestamp"].diff().dt.total_seconds()),
+        Mistake("minutes", "Those are minutes; the question asks for seconds (.dt.total_seconds()).",
+                wrong=lambda: lesson.gaps() / 60),
+        Mistake("nanoseconds", "Those are nanoseconds; use .dt.total_seconds().",
+                wrong=lambda: lesson.gaps() * 1e9),
+        Mistake("rows_mixed_up",
+                "Your gaps have the right values, but they do not belong to their rows: each gap must sit on the row "
+                "of its event. Keep the index of the events (a Series from groupby().diff() keeps it); an array "
+                "must follow the events sorted by user, then time.",
+                when=_same_values, example=lambda: np.sort(lesson.gaps().to_numpy())),
+    )
 
     def reference(self):
-        return _gaps().copy()
+        return lesson.gaps()
 
-    def diagnose(self, answer):
+    def convert(self, answer):
         ref = _gaps()
         if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
             answer = answer.iloc[:, 0]
         if not isinstance(answer, (pd.Series, np.ndarray)):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        s = pd.Series(np.asarray(answer).ravel())
+            raise answers.expected(self.expects, answer)
+        s = answer.copy() if isinstance(answer, pd.Series) else pd.Series(np.ravel(answer))
         if pd.api.types.is_timedelta64_dtype(s):
             s = s.dt.total_seconds()
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            return f"Expected seconds as numbers, got dtype {s.dtype}."
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_complex_dtype(s):
+            raise AnswerError(f"Expected seconds as numbers, got dtype {s.dtype}.")
         if len(s) != len(ref):
-            return f"Expected one gap per event ({len(ref):,}), got {len(s):,}."
-        values = np.sort(s.dropna().to_numpy(dtype=float))
-        want = np.sort(ref.dropna().to_numpy())
-        n_users = _humans()["user_id"].nunique()
-        if s.isna().sum() <= 1 and len(values) >= len(ref) - 1:
-            return (f"Only {int(s.isna().sum())} gap is missing, so the differences run across users: the first "
-                    f"event of each of the {n_users:,} users must have no gap. Use groupby('user_id') before diff().")
-        if (values < 0).any():
-            return ("Some gaps are negative: the events are not in time order within a user (the log has late "
-                    "writes). Sort by user and timestamp before taking differences.")
-        if len(values) == len(want):
-            if np.allclose(values, want):
-                return None
-            if np.allclose(values * 60, want):
-                return "Those are minutes; the question asks for seconds (.dt.total_seconds())."
-            if np.allclose(values / 1e9, want):
-                return "Those are nanoseconds; use .dt.total_seconds()."
+            raise AnswerError(f"Expected one gap per event ({len(ref):,}), got {len(s):,}.")
+        s = s.astype(float)
+        if not isinstance(answer, pd.Series):
+            return s.set_axis(ref.index)  # an array follows the events sorted by user, then time
+        return _on_event_rows(s)
+
+    def same(self, value, other):  # row by row; a NaN (a user's first event) only matches a NaN
+        return bool(np.allclose(value.to_numpy(dtype=float), other.to_numpy(dtype=float), equal_nan=True))
+
+    def accepts(self, value):
+        return self.same(value, _gaps())
+
+    def explain(self, s):
+        if int(s.isna().sum()) == int(_gaps().isna().sum()):
             return "The gaps differ from seconds between consecutive events of the same user."
-        return f"Expected {n_users:,} missing gaps (one per user), got {int(s.isna().sum()):,}."
+        return f"Expected {_n_users():,} missing gaps (one per user), got {int(s.isna().sum()):,}."
 
     def correct_message(self, answer):
         g = _gaps().dropna()
@@ -394,13 +341,25 @@ class Gaps(Exercise):
                 "them on a log scale to see two humps: reading and coming back.")
 
 
-def _n_sessions(gap_seconds: float) -> int:
-    g = _gaps()
-    return int(_humans()["user_id"].nunique() + (g > gap_seconds).sum())
-
-
 # -- q4 ---------------------------------------------------------------------------
-class SessionGap(Exercise):
+def _n_sessions(gap: pd.Timedelta) -> int:
+    """Sessions of the humans' log cut at ``gap``: one per user, plus one per longer gap."""
+    return int(_n_users() + (_gaps() > gap.total_seconds()).sum())
+
+
+def _reference_sessions() -> int:
+    return _n_sessions(pd.Timedelta(lesson.GAP))
+
+
+def _extra_sessions(gap: pd.Timedelta) -> int:
+    return _n_sessions(gap) - _reference_sessions()
+
+
+def _bare_number(a) -> bool:
+    return isinstance(a, (int, float, np.integer, np.floating)) and not isinstance(a, (bool, np.timedelta64))
+
+
+class SessionGap(ValueExercise):
     title = "The inactivity gap that ends a session, read off the histogram of gaps"
     expects = "a duration: a string such as '45min' or a pd.Timedelta"
     hints = [
@@ -412,54 +371,55 @@ class SessionGap(Exercise):
     solution_code = """
     gap = "30min"
     """
+    mistakes = (
+        Mistake("bare_number",
+                "A bare number is ambiguous (seconds? minutes?). Give a duration with a unit: '45min' or "
+                "pd.Timedelta(minutes=45).",
+                when=_bare_number, raw=True, example=lambda: 30),
+        Mistake("too_short",
+                lambda gap: (f"{gap} is too short: it cuts {_extra_sessions(gap):,} visits in two at a long read "
+                             f"(someone reading one article for 20 minutes), giving {_n_sessions(gap):,} sessions "
+                             f"instead of {_reference_sessions():,}. Move right, into the valley."),
+                when=lambda gap: _extra_sessions(gap) > 0, example=lambda: "10min"),
+        Mistake("too_long",
+                lambda gap: (f"{gap} is too long: it glues {-_extra_sessions(gap):,} separate visits together "
+                             f"({_n_sessions(gap):,} sessions instead of {_reference_sessions():,}), "
+                             "so pages read hours apart look related. Move left, into the valley."),
+                when=lambda gap: _extra_sessions(gap) < 0, example=lambda: "6h"),
+    )
 
     def reference(self):
-        return pd.Timedelta(GAP)
+        return pd.Timedelta(lesson.GAP)
 
-    def diagnose(self, answer):
-        if isinstance(answer, bool) or isinstance(answer, numbers.Number):
-            return ("A bare number is ambiguous (seconds? minutes?). Give a duration: '45min' or "
-                    "pd.Timedelta(minutes=45).")
-        if not isinstance(answer, (str, pd.Timedelta, np.timedelta64)) and not hasattr(answer, "total_seconds"):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        try:
-            value = pd.Timedelta(answer)
-        except (TypeError, ValueError):
-            return f"{answer!r} is not a duration; write it like '45min' or '1h'."
-        if pd.isna(value) or value <= pd.Timedelta(0):
+    def convert(self, answer):
+        if isinstance(answer, (pd.Series, pd.DataFrame, pd.Index, np.ndarray, list, tuple)):
+            raise answers.expected(self.expects, answer)  # (answers.duration would say "one a duration")
+        return answers.duration(answer, self.expects)
+
+    def precheck(self, gap):
+        if gap <= pd.Timedelta(0):
             return "The gap must be a positive duration."
-        seconds = value.total_seconds()
-        want, got = _n_sessions(pd.Timedelta(GAP).total_seconds()), _n_sessions(seconds)
-        if abs(got - want) <= 0.001 * want:  # anywhere in the valley: the sessions hardly change
-            return None
-        if got > want:
-            return (f"{value} is too short: it cuts {got - want:,} visits in two at a long read (someone reading "
-                    f"one article for 20 minutes), giving {got:,} sessions instead of {want:,}. Move right, into "
-                    "the valley.")
-        return (f"{value} is too long: it glues {want - got:,} separate visits together ({got:,} sessions instead "
-                f"of {want:,}), so pages read hours apart look related. Move left, into the valley.")
+        return None
+
+    def accepts(self, gap):
+        # Anywhere in the valley the sessions hardly change.
+        return abs(_extra_sessions(gap)) <= 0.001 * _reference_sessions()
 
     def correct_message(self, answer):
-        return (f"{_n_sessions(pd.Timedelta(answer).total_seconds()):,} sessions; any gap in the valley gives "
+        return (f"{_n_sessions(answers.duration(answer)):,} sessions; any gap in the valley gives "
                 "nearly the same ones.")
 
 
 # -- q5 ---------------------------------------------------------------------------
-def _purity_variants():
-    wv = small_vectors()
-    s = sections()
-    arts = articles()
-    return {
-        "right": embeddings.neighbour_purity(wv, s, k=10, items=arts),
-        "hubs": embeddings.neighbour_purity(wv, s, k=10),
-        "k5": embeddings.neighbour_purity(wv, s, k=5, items=arts),
-        "self": (1 + 9 * embeddings.neighbour_purity(wv, s, k=9, items=arts)) / 10,
-    }
+def _purity(variant: str) -> float:
+    return lesson.purity_variants.shared()[variant]
 
 
-class SmallPurity(Exercise):
+class SmallPurity(NumericExercise):
     title = "Section purity of the small model: share of each article's 10 nearest pages in its section"
     expects = "one number between 0 and 1 (a share, averaged over the articles)"
+    tolerance = 5e-4  # most_similar and the helper agree to float precision; one swapped neighbour is 3e-4
+    share = True
     hints = [
         "For each article (not home, not search): wv_small.most_similar(page, topn=10) lists its 10 nearest "
         "pages. Count how many share its section, divide by 10, then average over the articles that have "
@@ -477,41 +437,66 @@ class SmallPurity(Exercise):
     ]
     purity_small = float(np.mean(per_article))
     """
+    mistakes = (
+        Mistake("per_article",
+                lambda a: f"You returned {len(a)} values (one per article?). Average them into one number with "
+                          "np.mean().",
+                when=lambda a: isinstance(a, (pd.Series, list, tuple, np.ndarray)) and np.ndim(a) >= 1,
+                raw=True, example=lambda: [_purity("right")] * 3),
+        Mistake("self_included",
+                "Each article counts itself as a neighbour; most_similar leaves the page itself out, use it.",
+                wrong=lambda: _purity("self")),
+        Mistake("hubs_included",
+                "You averaged over the hub pages too: home and search belong to no section, so their "
+                "neighbours never match. Average over the articles only (article_ids).",
+                wrong=lambda: _purity("hubs")),
+        Mistake("five_neighbours", "That is purity with 5 neighbours; the question asks for 10 (topn=10).",
+                wrong=lambda: _purity("k5")),
+    )
 
     def reference(self):
-        return _purity_variants()["right"]
+        return _purity("right")
 
-    def diagnose(self, answer):
-        if isinstance(answer, (pd.Series, list, tuple, np.ndarray)) and not isinstance(answer, str):
-            n = len(answer)
-            return (f"You returned {n} values (one per article?). Average them into one number with np.mean().")
-        if isinstance(answer, bool) or not isinstance(answer, numbers.Number):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        value = float(answer)
-        v = _purity_variants()
-        tol = 5e-4  # most_similar and the helper agree to float precision; one swapped neighbour is 3e-4
-        if abs(value - v["right"]) < tol:
-            return None
-        if abs(value / 100 - v["right"]) < tol:
-            return "That is a percentage; give the share (between 0 and 1)."
-        if abs(value - v["self"]) < tol:
-            return "Each article counts itself as a neighbour; most_similar leaves the page itself out, use it."
-        if abs(value - v["hubs"]) < tol:
-            return ("You averaged over the hub pages too: home and search belong to no section, so their "
-                    "neighbours never match. Average over the articles only (article_ids).")
-        if abs(value - v["k5"]) < tol:
-            return "That is purity with 5 neighbours; the question asks for 10 (topn=10)."
+    def explain(self, value):
         if not 0 <= value <= 1:
             return "A share lies between 0 and 1."
         return f"{value:.3f} does not match the share of same-section pages among each article's 10 nearest."
 
     def correct_message(self, answer):
-        return (f"Purity {float(answer):.2f} with 1,000 sessions, against about "
-                f"{sections().loc[articles()].value_counts(normalize=True).max():.2f} by chance.")
+        chance = lesson.sections.shared().loc[lesson.articles.shared()].value_counts(normalize=True).max()
+        return f"Purity {float(answer):.2f} with 1,000 sessions, against about {chance:.2f} by chance."
 
 
 # -- q6 ---------------------------------------------------------------------------
-class IdfWeights(Exercise):
+def _idf() -> pd.Series:
+    return lesson.idf.shared()
+
+
+def _users_per_page(events: pd.DataFrame) -> pd.Series:
+    return events[["user_id", "page"]].drop_duplicates().groupby("page").size().reindex(_idf().index)
+
+
+def _idf_variant(variant: str) -> pd.Series:
+    """The idf as the usual slips compute it, from the log without bots (or with them)."""
+    ev = lesson.sessionized.shared()
+    n = ev["user_id"].nunique()
+    df = _users_per_page(ev)
+    if variant == "views":
+        return np.log((1 + n) / (1 + ev.groupby("page").size().reindex(_idf().index))) + 1
+    if variant == "unsmoothed":
+        return np.log(n / df)
+    if variant == "no_plus_one":
+        return np.log((1 + n) / (1 + df))
+    if variant == "log10":
+        return np.log10((1 + n) / (1 + df)) + 1
+    if variant == "inverted":
+        return np.log((1 + df) / (1 + n)) + 1
+    assert variant == "bots", variant
+    with_bots = lesson.clean.shared()
+    return np.log((1 + with_bots["user_id"].nunique()) / (1 + _users_per_page(with_bots))) + 1
+
+
+class IdfWeights(ValueExercise):
     title = "The idf weight of every page: ln((1 + users) / (1 + users who viewed it)) + 1"
     expects = "a Series indexed by page with one positive weight per page"
     hints = [
@@ -526,54 +511,52 @@ class IdfWeights(Exercise):
     users_per_page = events[["user_id", "page"]].drop_duplicates().groupby("page").size()
     idf = np.log((1 + n_users) / (1 + users_per_page)) + 1
     """
+    #: float32 and 6 decimals are the same weights; the nearest slip (bots left in) is 0.07 away somewhere.
+    rtol, atol = 1e-6, 1e-6
+    mistakes = (
+        Mistake("views",
+                "You counted views, not users: the home page gets a weight below 1 (even negative). Drop "
+                "duplicate (user, page) pairs before counting.",
+                wrong=lambda: _idf_variant("views")),
+        Mistake("unsmoothed",
+                "That is the unsmoothed idf ln(users / users with page): a page everyone sees gets 0. "
+                "Use ln((1 + n) / (1 + df)) + 1.",
+                wrong=lambda: _idf_variant("unsmoothed")),
+        Mistake("no_plus_one", "Almost: add 1 so that a page every user sees still counts a little.",
+                wrong=lambda: _idf_variant("no_plus_one")),
+        Mistake("log10", "Use the natural log (np.log), not log10.", wrong=lambda: _idf_variant("log10")),
+        Mistake("bots",
+                "Close, but the bots are still in: they view every page and make every page look common. "
+                "Use events, the log without bots.",
+                wrong=lambda: _idf_variant("bots")),
+        Mistake("home_heavy", "The home page should get one of the smallest weights: nearly every user views it.",
+                when=lambda s: s.loc["home"] > s.median(), example=lambda: _idf_variant("inverted")),
+    )
 
     def reference(self):
-        return _idf().copy()
+        return lesson.idf()
 
-    def diagnose(self, answer):
+    def convert(self, answer):
         ref = _idf()
-        if isinstance(answer, dict):
-            answer = pd.Series(answer)
-        if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
-            answer = answer.iloc[:, 0]
-        if not isinstance(answer, pd.Series):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        if not pd.api.types.is_numeric_dtype(answer) or pd.api.types.is_bool_dtype(answer):
-            return f"Expected numbers, got dtype {answer.dtype}."
-        s = pd.Series(answer.to_numpy(dtype=float), index=answer.index.astype(str))
-        if set(s.index) != set(ref.index):
-            if "home" not in s.index and len(s) == len(ref):
-                return "The index should be the page ids (groupby('page')), so each weight says which page it is."
-            return f"Expected one weight for each of the {len(ref)} pages viewed, got {len(s)} entries."
-        s = s.reindex(ref.index)
-        if np.allclose(s, ref, rtol=1e-9, atol=1e-12):
-            return None
-        ev = _sessionized()
-        n = ev["user_id"].nunique()
-        df_users = ev[["user_id", "page"]].drop_duplicates().groupby("page").size().reindex(ref.index)
-        df_views = ev.groupby("page").size().reindex(ref.index)
-        with_bots = _clean()
-        nb = with_bots["user_id"].nunique()
-        df_bots = with_bots[["user_id", "page"]].drop_duplicates().groupby("page").size().reindex(ref.index)
-        variants = {
-            "views": (np.log((1 + n) / (1 + df_views)) + 1,
-                      "You counted views, not users: the home page gets a weight below 1 (even negative). Drop "
-                      "duplicate (user, page) pairs before counting."),
-            "unsmoothed": (np.log(n / df_users),
-                           "That is the unsmoothed idf ln(users / users with page): a page everyone sees gets 0. "
-                           "Use ln((1 + n) / (1 + df)) + 1."),
-            "no_plus_one": (np.log((1 + n) / (1 + df_users)),
-                            "Almost: add 1 so that a page every user sees still counts a little."),
-            "log10": (np.log10((1 + n) / (1 + df_users)) + 1, "Use the natural log (np.log), not log10."),
-            "bots": (np.log((1 + nb) / (1 + df_bots)) + 1,
-                     "Close, but the bots are still in: they view every page and make every page look common. "
-                     "Use events, the log without bots."),
-        }
-        for weights, message in variants.values():
-            if np.allclose(s, weights, rtol=1e-9, atol=1e-12):
-                return message
-        if s.loc["home"] > s.median():
-            return "The home page should get one of the smallest weights: nearly every user views it."
+        s = answers.series(answer, self.expects)
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_complex_dtype(s):
+            raise AnswerError(f"Expected numbers, got dtype {s.dtype}.")
+        keys = {id_key(p) for p in s.index}
+        if keys != set(ref.index):
+            if "home" not in keys and len(s) == len(ref):
+                raise AnswerError("The index should be the page ids (groupby('page')), so each weight says which "
+                                  "page it is.")
+            raise AnswerError(f"Expected one weight for each of the {len(ref)} pages viewed, got {len(s)} entries.")
+        return answers.aligned(s.astype(float), ref.index, "your weights")
+
+    def same(self, value, other):
+        return bool(np.allclose(value.to_numpy(dtype=float), other.to_numpy(dtype=float), rtol=self.rtol,
+                                atol=self.atol))
+
+    def accepts(self, value):
+        return self.same(value, _idf())
+
+    def explain(self, value):
         return "The weights differ from ln((1 + users) / (1 + users who viewed the page)) + 1."
 
     def correct_message(self, answer):
@@ -583,7 +566,19 @@ class IdfWeights(Exercise):
 
 
 # -- q7 ---------------------------------------------------------------------------
-class HDBSCANLabels(Exercise):
+def _truth() -> np.ndarray:
+    return lesson.truth.shared().to_numpy(dtype=object)
+
+
+def _quality(labels) -> dict:
+    return lesson.quality(labels, _truth())
+
+
+def _n_clusters(labels) -> int:
+    return _quality(labels)["n_clusters"]
+
+
+class HDBSCANLabels(ValueExercise):
     title = "HDBSCAN labels of the users (-1 for noise) that recover the planted segments"
     expects = "an array with one cluster label per row of U (-1 for noise)"
     hints = [
@@ -597,49 +592,100 @@ class HDBSCANLabels(Exercise):
     segmenter = clustering.ReducedHDBSCAN(min_cluster_size=25, min_samples=25, reduce="pca", n_components=10)
     labels = segmenter.fit(U).labels_
     """
-    accepted = None  # the learner's last accepted labels (q8 scores them too)
+    mistakes = (
+        Mistake("fitted_model", "That is the fitted model; give its labels_ (one label per user).",
+                when=lambda a: hasattr(a, "labels_") and not isinstance(a, (np.ndarray, pd.Series)),
+                raw=True, example=lesson.segmenter),
+        Mistake("all_noise",
+                "Every user is noise: min_samples (or min_cluster_size) is so large that no region is dense "
+                "enough. Lower them.",
+                when=lambda labels: bool((labels == -1).all()), example=lambda: np.full(len(_truth()), -1)),
+        Mistake("one_cluster",
+                "One cluster holds everyone who is not noise: the segments merged. Lower min_cluster_size, or "
+                "check that U holds the user vectors.",
+                when=lambda labels: _n_clusters(labels) == 1,
+                example=lambda: np.where(lesson.labels.shared() == 0, 0, -1)),
+        Mistake("no_noise",
+                lambda labels: (f"No user is noise (-1), so every casual reader was forced into a segment (ARI on "
+                                f"all users {_quality(labels)['ari_all']:.2f}). That looks like K-Means; use HDBSCAN, "
+                                "which can say 'none of these'."),
+                when=lambda labels: not (labels == -1).any(),
+                example=lambda: KMeans(8, n_init=3, random_state=0).fit_predict(lesson.user_vectors.shared())),
+        Mistake("segments_mixed",
+                lambda labels: (f"The clusters mix the planted segments (ARI on clustered users "
+                                f"{_quality(labels)['ari_clustered']:.2f}, below {QUALITY_BAR}); "
+                                f"{_n_clusters(labels)} clusters. Check the min_cluster_size and the input: U with "
+                                "tfidf weighting."),
+                when=lambda labels: _quality(labels)["ari_clustered"] < QUALITY_BAR,
+                example=lambda: clustering.ReducedHDBSCAN(min_cluster_size=600, min_samples=5)
+                .fit(lesson.user_vectors.shared()).labels_),
+        Mistake("too_much_noise",
+                lambda labels: (f"Too much noise: only {_quality(labels)['non_casual_clustered']:.0%} of the users "
+                                f"with a real interest are clustered (aim for {QUALITY_BAR:.0%}). Lower min_samples."),
+                when=lambda labels: _quality(labels)["non_casual_clustered"] < QUALITY_BAR,
+                example=lambda: np.where(np.isin(lesson.labels.shared(), [0, 1]), -1, lesson.labels.shared())),
+    )
 
     def reference(self):
-        return _segmenter().labels_.copy()
+        return lesson.labels()
 
-    def diagnose(self, answer):
-        if hasattr(answer, "labels_") and not isinstance(answer, (np.ndarray, pd.Series)):
-            return "That is the fitted model; give its labels_ (one label per user)."
-        t = truth().to_numpy(dtype=object)
-        labels, problem = _as_labels(answer, len(t))
-        if problem:
-            return problem
+    def convert(self, answer):
+        return _labels(answer, len(_truth()), "cluster labels")
+
+    def precheck(self, labels):
         if (labels < -1).any():
             return "Cluster labels are -1 (noise) or 0, 1, 2, ..."
-        q = quality(labels, t)
-        if (labels == -1).all():
-            return ("Every user is noise: min_samples (or min_cluster_size) is so large that no region is dense "
-                    "enough. Lower them.")
-        if q["n_clusters"] == 1:
-            return ("One cluster holds everyone who is not noise: the segments merged. Lower min_cluster_size, or "
-                    "check that U holds the user vectors.")
-        if not (labels == -1).any():
-            return (f"No user is noise (-1), so every casual reader was forced into a segment (ARI on all users "
-                    f"{q['ari_all']:.2f}). That looks like K-Means; use HDBSCAN, which can say 'none of these'.")
-        if q["ari_clustered"] < QUALITY_BAR:
-            return (f"The clusters mix the planted segments (ARI on clustered users {q['ari_clustered']:.2f}, "
-                    f"below {QUALITY_BAR}); {q['n_clusters']} clusters. Check the min_cluster_size and the "
-                    "input: U with tfidf weighting.")
-        if q["non_casual_clustered"] < QUALITY_BAR:
-            return (f"Too much noise: only {q['non_casual_clustered']:.0%} of the users with a real interest are "
-                    f"clustered (aim for {QUALITY_BAR:.0%}). Lower min_samples.")
-        self.accepted = labels
         return None
 
+    def accepts(self, labels):
+        q = _quality(labels)
+        return bool((labels == -1).any() and not (labels == -1).all() and q["n_clusters"] > 1
+                    and q["ari_clustered"] >= QUALITY_BAR and q["non_casual_clustered"] >= QUALITY_BAR)
+
     def correct_message(self, answer):
-        q = quality(np.asarray(answer), truth().to_numpy(dtype=object))
+        q = _quality(self.convert(answer))
         return (f"{q['n_clusters']} clusters; ARI {q['ari_clustered']:.2f} on the {q['share_clustered']:.0%} of "
                 f"users clustered; {q['non_casual_clustered']:.0%} of readers with an interest clustered, "
                 f"{q['casual_clustered']:.0%} of casual readers.")
 
 
 # -- q8 ---------------------------------------------------------------------------
-class ClusteredARI(Exercise):
+def _scored(labels=None) -> np.ndarray:
+    """The labels the ARI is computed from: the learner's (``labels=``), else the reference's."""
+    if labels is None:
+        return lesson.labels.shared()
+    scored = _labels(labels, len(_truth()), "labels in labels=")
+    if (scored >= 0).sum() < 2:
+        raise AnswerError("The labels you passed (labels=) cluster fewer than two users: there is nothing to score. "
+                          "Cluster the users first (q7).")
+    return scored
+
+
+def _is(score):
+    """A test: the answer equals ``score(truth, labels)`` for the labels of the check."""
+    return lambda value, labels=None: abs(value - score(_truth(), _scored(labels))) < 1e-6
+
+
+def _ari_all(t, lab):
+    return adjusted_rand_score(t, lab)
+
+
+def _ari_interested(t, lab):
+    keep = (lab >= 0) & (t != "casual")
+    return adjusted_rand_score(t[keep], lab[keep])
+
+
+def _label_agreement(t, lab):
+    c = lab >= 0
+    return accuracy_score(pd.factorize(t[c])[0], lab[c])
+
+
+def _rand_clustered(t, lab):
+    c = lab >= 0
+    return rand_score(t[c], lab[c])
+
+
+class ClusteredARI(NumericExercise):
     title = "ARI between your clusters and the planted segments, on the users HDBSCAN clustered"
     expects = "one number between -1 and 1"
     hints = [
@@ -651,52 +697,51 @@ class ClusteredARI(Exercise):
     clustered = labels >= 0
     ari_clustered = adjusted_rand_score(truth[clustered], labels[clustered])
     """
+    mistakes = (
+        Mistake("noise_as_cluster",
+                "That ARI counts the noise (-1) as one more cluster and scores every user. The question is how pure "
+                "the clusters are: keep only users with label >= 0.",
+                when=_is(_ari_all), example=lambda: _ari_all(_truth(), lesson.labels.shared())),
+        Mistake("casual_left_out",
+                "You also left out the casual readers that HDBSCAN clustered. In real data there is no truth to "
+                "filter on; keep every clustered user.",
+                when=_is(_ari_interested), example=lambda: _ari_interested(_truth(), lesson.labels.shared())),
+        Mistake("label_numbers",
+                "That compares label numbers directly; cluster 0 need not be segment 0. Use the ARI.",
+                when=_is(_label_agreement), example=lambda: _label_agreement(_truth(), lesson.labels.shared())),
+        Mistake("plain_rand", "That is the plain Rand index; use the adjusted one.",
+                when=_is(_rand_clustered), example=lambda: _rand_clustered(_truth(), lesson.labels.shared())),
+        Mistake("out_of_range", "An ARI lies between -1 and 1.",
+                when=lambda value, labels=None: not -1 <= value <= 1, example=lambda: 1.7),
+    )
 
-    def reference(self):
-        return quality(_segmenter().labels_, truth())["ari_clustered"]
+    def reference(self, labels=None):
+        return lesson.quality(_scored(labels), _truth())["ari_clustered"]
 
-    def _candidates(self):
-        out = [_segmenter().labels_]
-        if q7.accepted is not None:
-            out.append(q7.accepted)
-        return out
-
-    def diagnose(self, answer):
-        if isinstance(answer, (pd.Series, np.ndarray, list, tuple)):
-            return f"Expected one number, got {describe(answer)}."
-        if isinstance(answer, bool) or not isinstance(answer, numbers.Number):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        value = float(answer)
-        if not np.isfinite(value):
-            return f"{answer!r} is not a usable score."
-        t = truth().to_numpy(dtype=object)
-        for labels in self._candidates():
-            if abs(value - quality(labels, t)["ari_clustered"]) < 1e-6:
-                return None
-        for labels in self._candidates():
-            c = labels >= 0
-            nc = c & (t != "casual")
-            if abs(value - adjusted_rand_score(t, labels)) < 1e-6:
-                return ("That ARI counts the noise (-1) as one more cluster and scores every user. The question "
-                        "is how pure the clusters are: keep only users with label >= 0.")
-            if abs(value - adjusted_rand_score(t[nc], labels[nc])) < 1e-6:
-                return ("You also left out the casual readers that HDBSCAN clustered. In real data there is no "
-                        "truth to filter on; keep every clustered user.")
-            codes = pd.factorize(t[c])[0]
-            if abs(value - accuracy_score(codes, labels[c])) < 1e-6:
-                return "That compares label numbers directly; cluster 0 need not be segment 0. Use the ARI."
-            if abs(value - rand_score(t[c], labels[c])) < 1e-6:
-                return "That is the plain Rand index; use the adjusted one."
-        if not -1 <= value <= 1:
-            return "An ARI lies between -1 and 1."
+    def explain(self, value, labels=None):
         return "That does not match adjusted_rand_score(truth[clustered], labels[clustered]) for the labels of q7."
 
-    def correct_message(self, answer):
+    def correct_message(self, answer, labels=None):
         return f"ARI {float(answer):.3f} on the clustered users (1 is perfect)."
 
 
 # -- q9 ---------------------------------------------------------------------------
-class NewUserLabels(Exercise):
+def _new_ref() -> np.ndarray:
+    return lesson.new_user_labels.shared()
+
+
+def _agreement(labels) -> float:
+    return float((labels == _new_ref()).mean())
+
+
+def _nearest_cluster():
+    """Each new user in the cluster with the nearest centre, as K-Means would place them."""
+    model = lesson.old_segmenter.shared()
+    return KMeans(8, n_init=3, random_state=0).fit(model.embedding_).predict(
+        model.transform(lesson.new_user_vectors.shared()))
+
+
+class NewUserLabels(ValueExercise):
     title = "Clusters of the 500 new users, from the model fitted without them (no refit)"
     expects = "an array with one label per new user, in the order of new_users"
     hints = [
@@ -708,46 +753,51 @@ class NewUserLabels(Exercise):
     solution_code = """
     labels_new, strength_new = segmenter_old.predict(U_new)
     """
+    mistakes = (
+        Mistake("labels_and_strengths", "predict returns (labels, strengths); give the labels only.",
+                when=lambda a: isinstance(a, tuple) and len(a) == 2, raw=True,
+                example=lambda: lesson.old_segmenter.shared().predict(lesson.new_user_vectors.shared())),
+        Mistake("refitted",
+                lambda labels: (f"The groups look right but the cluster numbers do not match the old model's (only "
+                                f"{_agreement(labels):.0%} agree): you clustered the new users afresh. Use "
+                                "segmenter_old.predict so that cluster 3 still means what it meant yesterday."),
+                when=lambda labels: adjusted_rand_score(_new_ref(), labels) > 0.8,
+                example=lambda: np.where(_new_ref() >= 0, (_new_ref() + 3) % (_new_ref().max() + 1), -1)),
+        Mistake("no_noise",
+                "No new user is noise. Did you assign each to its nearest cluster? predict leaves users in no "
+                "dense region unassigned (-1).",
+                when=lambda labels: not (labels == -1).any() and (_new_ref() == -1).any(),
+                example=_nearest_cluster),
+    )
 
     def reference(self):
-        return _new_user_reference()[2].copy()
+        return lesson.new_user_labels()
 
-    def diagnose(self, answer):
-        if isinstance(answer, tuple) and len(answer) == 2:
-            return "predict returns (labels, strengths); give the labels only."
-        ref = self.reference()
-        labels, problem = _as_labels(answer, len(ref), what="the new users' labels")
-        if problem:
-            return problem
-        agree = float((labels == ref).mean())
-        if agree >= 0.98:
-            return None
-        score = adjusted_rand_score(ref, labels)
-        if score > 0.8:
-            return (f"The groups look right but the cluster numbers do not match the old model's (only "
-                    f"{agree:.0%} agree): you clustered the new users afresh. Use segmenter_old.predict so that "
-                    "cluster 3 still means what it meant yesterday.")
-        if not (labels == -1).any() and (ref == -1).any():
-            return ("No new user is noise. Did you assign each to its nearest cluster? predict leaves users in no "
-                    "dense region unassigned (-1).")
-        return f"Only {agree:.0%} of the labels agree with segmenter_old.predict on the new users' vectors."
+    def convert(self, answer):
+        return _labels(answer, len(_new_ref()), "the new users' labels")
+
+    def accepts(self, labels):
+        return _agreement(labels) >= 0.98
+
+    def explain(self, labels):
+        return (f"Only {_agreement(labels):.0%} of the labels agree with segmenter_old.predict on the new users' "
+                "vectors.")
 
     def correct_message(self, answer):
-        ref = self.reference()
-        t = _truth().reindex(_new_user_reference()[1].index).to_numpy(dtype=object)
-        q = quality(ref, t)
+        t = lesson.segments.shared().reindex(lesson.new_user_vectors.shared().index).to_numpy(dtype=object)
+        q = lesson.quality(_new_ref(), t)
         return (f"{q['share_clustered']:.0%} of the new users placed in an existing cluster; ARI with their "
                 f"planted segment {q['ari_clustered']:.2f} on those placed.")
 
 
-q1 = CleanLog()
-q2 = Bots()
-q3 = Gaps()
-q4 = SessionGap()
-q5 = SmallPurity()
-q6 = IdfWeights()
-q7 = HDBSCANLabels()
-q8 = ClusteredARI()
-q9 = NewUserLabels()
+q1 = CleanLog("q1")
+q2 = Bots("q2")
+q3 = Gaps("q3")
+q4 = SessionGap("q4")
+q5 = SmallPurity("q5")
+q6 = IdfWeights("q6")
+q7 = HDBSCANLabels("q7")
+q8 = ClusteredARI("q8")
+q9 = NewUserLabels("q9")
 
-EXERCISES = bind(globals(), "03")
+EXERCISES = register(__name__, [q1, q2, q3, q4, q5, q6, q7, q8, q9])

@@ -1,187 +1,72 @@
 """Exercises for notebook 05, dynamic weekly segmentation (case study).
 
-q1 week numbers                      q5 segment sizes by week, in SQL
-q2 genre entropy of week 5           q6 share of viewers who changed segment in week 5
+q1 week numbers                          q5 segment sizes by week, in SQL
+q2 genre entropy of week 5               q6 share of viewers who changed segment in week 5
 q3 match refitted centroids (Hungarian)  q7 PSI of segment sizes, week 5 against week 4
-q4 the weekly update loop            q8 the weeks with drift alerts
+q4 the weekly update loop                q8 the weeks with drift alerts
 
-The reference pipeline (features, segmenter, weekly labels, alerts) lives here
-too: the checks, the tests and the benchmark all use it.
+The reference pipeline (features, segmenter, weekly labels, alerts) lives in
+:mod:`course_utils.lessons.nb05`.
 """
 
 from __future__ import annotations
 
-import copy
-import numbers
-import warnings
-from functools import lru_cache
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
-from course_utils import data, dynamic, embeddings, features, monitoring, synthetic
-from course_utils.checks import ____, Exercise, bind, describe  # noqa: F401 (____ is re-exported)
-
-FIRST_DAY = synthetic.STREAM_FIRST_DAY
-WEEKS = range(1, synthetic.STREAM_WEEKS + 1)
-FIT_WEEKS = (1, 2, 3)
-#: What the model knows when it is fitted: genres and devices of the first weeks.
-GENRES = [g for g in synthetic.STREAM_GENRES if g != synthetic.STREAM_NEW_GENRE[0]]
-DEVICES = ["tv", "mobile", "tablet", "web"]
-N_SEGMENTS = 5
-WINDOW = 2
-#: Behaviour watched by the drift alerts, one week at a time.
-MONITORED = ["watch_minutes", "g_sports_live", "g_drama", "g_kids", "g_comedy", "d_mobile", "d_tv", "d_tablet"]
-EVENT_WEEKS = (5, 6, 7, 8, 10)
-QUIET_WEEKS = (2, 3, 4, 11, 12)
+from course_utils import monitoring
+from course_utils.course import answers
+from course_utils.course.answers import AnswerError, describe, id_key
+from course_utils.course.checks import ____  # noqa: F401 (re-exported for the notebook)
+from course_utils.course.declare import Mistake
+from course_utils.course.kinds import NumericExercise, ValueExercise
+from course_utils.course.registry import register
+from course_utils.lessons import nb05 as lesson
 
 
-# -- the reference pipeline, computed once per kernel -------------------------------------
-@lru_cache(maxsize=1)
-def _watch():
-    return data.load("streaming_watch")
+def _keys(index) -> list:
+    return [id_key(v) for v in index]
 
 
-def watch() -> pd.DataFrame:
-    return _watch().copy()
+def _aligned_if_same_ids(s: pd.Series, index: pd.Index):
+    """``s`` reordered to ``index`` when it holds exactly those ids (in any order), else None."""
+    if s.index.equals(index):
+        return s
+    if len(s) != len(index) or not s.index.is_unique:
+        return None
+    if s.index.isin(index).all():
+        return s.reindex(index)
+    if s.index.dtype == index.dtype:
+        return None
+    keys = _keys(s.index)  # ids of another type: 12346.0 for 12346, "7" for 7
+    if len(set(keys)) == len(keys) and set(keys) == set(_keys(index)):
+        return answers.aligned(s, index)
+    return None
 
 
-@lru_cache(maxsize=1)
-def _search():
-    s = data.load("streaming_search")
-    return s.assign(week=features.week_number(s["timestamp"], FIRST_DAY))
+def _one_column(answer, expects: str, kinds=(pd.Series,)):
+    """A one-column DataFrame's column, or the answer itself when it is one of ``kinds``."""
+    if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
+        answer = answer.iloc[:, 0]
+    if not isinstance(answer, kinds):
+        raise answers.expected(expects, answer)
+    return answer
 
 
-@lru_cache(maxsize=1)
-def _weeks():
-    return features.week_number(_watch()["timestamp"], FIRST_DAY)
-
-
-@lru_cache(maxsize=1)
-def embedder():
-    s = _search()
-    return embeddings.QueryEmbedder(n_components=8).fit(s.loc[s["week"].isin(FIT_WEEKS), "query"])
-
-
-def _features(week: int, window: int) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # anime and consoles arrive mid-way: "other", on purpose
-        return features.weekly_features(_watch(), week, FIRST_DAY, GENRES, DEVICES, window=window)
-
-
-@lru_cache(maxsize=1)
-def _weekly():
-    out = {}
-    s = _search()
-    for week in WEEKS:
-        f = _features(week, WINDOW)
-        recent = s[s["week"].between(week - WINDOW + 1, week)]
-        out[week] = f.join(embedder().user_vectors(recent, users=f.index))
-    return out
-
-
-def weekly() -> dict:
-    """``{week: features}`` for segmentation: behaviour over two weeks plus query vectors."""
-    return {w: f.copy() for w, f in _weekly().items()}
-
-
-@lru_cache(maxsize=1)
-def _behaviour():
-    return {week: _features(week, 1) for week in WEEKS}
-
-
-def behaviour() -> dict:
-    """``{week: features of that week alone}``, for the drift alerts."""
-    return {w: f.copy() for w, f in _behaviour().items()}
-
-
-@lru_cache(maxsize=1)
-def _fitted():
-    stack = pd.concat([_weekly()[w] for w in FIT_WEEKS])
-    return dynamic.WeeklySegmenter(n_segments=N_SEGMENTS, n_init=10).fit(stack)
-
-
-def fitted_segmenter():
-    """The segmenter fitted on weeks 1 to 3 (a copy: update it freely)."""
-    return copy.deepcopy(_fitted())
-
-
-@lru_cache(maxsize=1)
-def _history():
-    seg = fitted_segmenter()
-    labels = {w: pd.Series(seg.predict(_weekly()[w]), index=_weekly()[w].index) for w in FIT_WEEKS}
-    for week in WEEKS:
-        if week in FIT_WEEKS:
-            continue
-        labels[week] = pd.Series(seg.update(_weekly()[week]), index=_weekly()[week].index)
-    return labels, seg
-
-
-def labels_by_week() -> dict:
-    """``{week: Series user -> segment}``: weeks 1-3 predicted, 4-12 updated."""
-    return {w: s.copy() for w, s in _history()[0].items()}
-
-
-def updated_segmenter():
-    """The segmenter after the twelve weeks (a copy)."""
-    return copy.deepcopy(_history()[1])
-
-
-def full_refit(week: int):
-    """What retraining from scratch gives in ``week``: K-Means, 10 restarts, on the
-    last three weeks, with the fitted scaling. Returns the fitted K-Means."""
-    seg = _fitted()
-    recent = pd.concat([_weekly()[w] for w in range(max(1, week - 2), week + 1)])
-    return KMeans(n_clusters=N_SEGMENTS, n_init=10, random_state=0).fit(seg.transform(recent))
-
-
-@lru_cache(maxsize=1)
-def _alerts():
-    labels = _history()[0]
-    out = {}
-    for week in WEEKS:
-        if week == 1:
-            continue
-        table = monitoring.cohort_drift(labels[week - 1], _behaviour()[week - 1], _behaviour()[week], MONITORED)
-        out[week] = monitoring.drift_alerts(table)
-    return out
-
-
-def alerts() -> dict:
-    """``{week: the drift alerts of that week}`` (weeks 2 to 12)."""
-    return {w: a.copy() for w, a in _alerts().items()}
-
-
-def alert_weeks() -> list:
-    return sorted(w for w, a in _alerts().items() if len(a))
-
-
-def segment_sizes() -> pd.DataFrame:
-    """``week, segment, viewers`` for every week, as the SQL of q5 returns it."""
-    rows = [(w, int(s), int(n)) for w, lab in sorted(_history()[0].items()) for s, n in lab.value_counts().sort_index().items()]
-    return pd.DataFrame(rows, columns=["week", "segment", "viewers"])
-
-
-def _shares(labels: pd.Series) -> pd.Series:
-    return labels.value_counts(normalize=True).sort_index()
-
-
-# -- helpers for the checks ---------------------------------------------------------------
-def _number(answer, what):
-    if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple, dict)):
-        return None, f"Expected {what} (one number), got {describe(answer)}."
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Number):
-        return None, f"Expected {what} (one number), got {describe(answer)}."
-    value = float(answer)
-    if not np.isfinite(value):
-        return None, f"{answer!r} is not a usable number."
-    return value, None
+def _require_real(values) -> None:
+    if not pd.api.types.is_numeric_dtype(values) or values.dtype.kind in "bc":
+        raise AnswerError(f"Expected numbers, got dtype {values.dtype}.")
 
 
 # -- q1 -------------------------------------------------------------------------------------
-class WeekNumbers(Exercise):
+def _iso_weeks():
+    return lesson.watch.shared()["timestamp"].dt.isocalendar().week
+
+
+class WeekNumbers(ValueExercise):
     title = "The week of every view: 1 for the seven days from Monday 2025-01-06, 2 for the next..."
     expects = "a Series of whole numbers from 1 to 12, one per row of watch"
     hints = [
@@ -192,57 +77,60 @@ class WeekNumbers(Exercise):
     solution_code = """
     week = (watch["timestamp"] - pd.Timestamp("2025-01-06")).dt.days // 7 + 1
     """
+    mistakes = (
+        Mistake("fractions", "Some weeks are fractions: floor-divide the days by 7 (// 7), do not divide.",
+                when=lambda v: not np.allclose(v, np.round(v)),
+                example=lambda: lesson.weeks.shared() - 0.5),
+        Mistake("zero_based", "Your weeks start at 0; the first week is week 1 (add 1).",
+                wrong=lambda: lesson.weeks() - 1),
+        Mistake("iso_weeks", "Those are ISO calendar weeks: 2025-01-06 is ISO week 2. Count weeks from the start of "
+                             "the data instead, so week 1 is the first week of the log.",
+                wrong=_iso_weeks),
+    )
 
     def reference(self):
-        return _weeks().copy()
+        return lesson.weeks()
 
-    def diagnose(self, answer):
-        ref = _weeks()
-        if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
-            answer = answer.iloc[:, 0]
-        if not isinstance(answer, (pd.Series, np.ndarray)):
-            return f"Expected {self.expects}, got {describe(answer)}."
+    def convert(self, answer):
+        """The weeks as floats, one per row of watch (aligned when the index is watch's, in any order)."""
+        n = len(lesson.weeks.shared())
+        answer = _one_column(answer, self.expects, (pd.Series, np.ndarray))
+        if isinstance(answer, pd.Series) and len(answer) == n:
+            aligned = _aligned_if_same_ids(answer, lesson.weeks.shared().index)
+            answer = answer if aligned is None else aligned  # another row order of watch's rows is fine
         values = pd.Series(np.asarray(answer).ravel())
-        if len(values) != len(ref):
-            return f"Expected one week per view ({len(ref):,}), got {len(values):,}."
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            return f"Expected numbers, got dtype {values.dtype}."
-        v = values.to_numpy(dtype=float)
-        r = ref.to_numpy()
-        if np.array_equal(v, r):
-            return None
-        if not np.allclose(v, np.round(v)):
-            return "Some weeks are fractions: floor-divide the days by 7 (// 7), do not divide."
-        if np.array_equal(v, r - 1):
-            return "Your weeks start at 0; the first week is week 1 (add 1)."
-        iso = _watch()["timestamp"].dt.isocalendar().week.to_numpy(dtype=float)
-        if np.array_equal(v, iso):
-            return ("Those are ISO calendar weeks: 2025-01-06 is ISO week 2. Count weeks from the start of the data "
-                    "instead, so week 1 is the first week of the log.")
-        return f"{int((v != r).sum()):,} views get a different week from (days since 2025-01-06) // 7 + 1."
+        if len(values) != n:
+            raise AnswerError(f"Expected one week per view ({n:,}), got {len(values):,}.")
+        _require_real(values)
+        return values.to_numpy(dtype=float)
+
+    def same(self, value, other):
+        return bool(np.array_equal(value, other))
+
+    def accepts(self, value):
+        return self.same(value, lesson.weeks.shared().to_numpy())
+
+    def explain(self, value):
+        wrong = int((value != lesson.weeks.shared().to_numpy()).sum())
+        return f"{wrong:,} views get a different week from (days since 2025-01-06) // 7 + 1."
 
     def correct_message(self, answer):
-        counts = pd.Series(np.asarray(answer)).value_counts().sort_index()
+        counts = pd.Series(self.convert(answer)).value_counts().sort_index()
         return f"Weeks {int(counts.index.min())} to {int(counts.index.max())}; {int(counts.iloc[0]):,} views in week 1."
 
 
 # -- q2 -------------------------------------------------------------------------------------
-def _entropy_variants():
-    w = _watch()[_weeks() == 5]
-    minutes = w.pivot_table(index="user_id", columns="genre", values="minutes", aggfunc="sum", fill_value=0)
-    titles = w.pivot_table(index="user_id", columns="genre", values="minutes", aggfunc="size", fill_value=0)
-
-    def entropy(table, log=np.log):
-        p = table.div(table.sum(axis=1), axis=0).to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(p > 0, p * log(np.where(p > 0, p, 1)), 0.0)
-        return pd.Series(-terms.sum(axis=1), index=table.index)
-
-    return {"right": _behaviour()[5]["genre_entropy"], "log2": entropy(minutes, np.log2),
-            "titles": entropy(titles), "window2": _weekly()[5]["genre_entropy"]}
+def _week5_entropy(aggfunc: str, log=np.log) -> pd.Series:
+    """Entropy of each week-5 viewer's genre shares of minutes (``sum``) or titles (``size``)."""
+    w = lesson.watch.shared()[lesson.weeks.shared() == 5]
+    table = w.pivot_table(index="user_id", columns="genre", values="minutes", aggfunc=aggfunc, fill_value=0)
+    p = table.div(table.sum(axis=1), axis=0).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * log(np.where(p > 0, p, 1)), 0.0)
+    return pd.Series(-terms.sum(axis=1), index=table.index)
 
 
-class GenreEntropy(Exercise):
+class GenreEntropy(ValueExercise):
     title = "Genre diversity in week 5: the entropy of each viewer's minutes across genres"
     expects = "a Series indexed by user_id: -sum(p * ln p) over the genres a viewer watched in week 5"
     hints = [
@@ -258,54 +146,52 @@ class GenreEntropy(Exercise):
     p = minutes.div(minutes.sum(axis=1), axis=0)
     entropy_w5 = -(p * np.log(p.where(p > 0, 1))).sum(axis=1)
     """
+    mistakes = (
+        Mistake("nan_for_zero_shares",
+                "Some entropies are NaN: a viewer with a single genre has p = 0 for the others, and 0 * ln 0 must "
+                "count as 0 (use p.where(p > 0, 1) inside the log).",
+                when=lambda s: bool(s.isna().any()),
+                example=lambda: lesson.entropy_w5().where(lesson.entropy_w5.shared() > 0)),
+        Mistake("log2", "That is entropy in bits (log2); use the natural log (np.log).",
+                wrong=lambda: _week5_entropy("sum", np.log2)),
+        Mistake("titles", "You counted titles; the shares are of minutes watched.",
+                wrong=lambda: _week5_entropy("size")),
+        Mistake("two_weeks", "That uses weeks 4 and 5; the question asks for week 5 alone.",
+                wrong=lambda: lesson.weekly.shared()[5]["genre_entropy"].reindex(lesson.entropy_w5.shared().index)),
+        Mistake("sign", "The sign is flipped: entropy is minus the sum of p ln p.",
+                wrong=lambda: -lesson.entropy_w5()),
+    )
 
     def reference(self):
-        return _behaviour()[5]["genre_entropy"].copy()
+        return lesson.entropy_w5()
 
-    def diagnose(self, answer):
-        v = _entropy_variants()
-        ref = v["right"]
-        if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
-            answer = answer.iloc[:, 0]
-        if not isinstance(answer, pd.Series):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        if not pd.api.types.is_numeric_dtype(answer) or pd.api.types.is_bool_dtype(answer):
-            return f"Expected numbers, got dtype {answer.dtype}."
-        s = pd.Series(answer.to_numpy(dtype=float), index=answer.index.astype(str))
-        if set(s.index) != set(ref.index.astype(str)):
-            return (f"Expected one value for each of the {len(ref):,} viewers active in week 5, got {len(s):,} "
-                    "(index by user_id; week 5 only).")
-        s = s.reindex(ref.index.astype(str))
-        if s.isna().any():
-            return ("Some entropies are NaN: a viewer with a single genre has p = 0 for the others, and 0 * ln 0 "
-                    "must count as 0 (use p.where(p > 0, 1) inside the log).")
-        for name, message in [("right", None),
-                              ("log2", "That is entropy in bits (log2); use the natural log (np.log)."),
-                              ("titles", "You counted titles; the shares are of minutes watched."),
-                              ("window2", "That uses weeks 4 and 5; the question asks for week 5 alone.")]:
-            other = v[name].reindex(ref.index)
-            if np.allclose(s.to_numpy(), other.to_numpy(), atol=1e-9):
-                return message
-        if np.allclose(s.to_numpy(), -v["right"].to_numpy()):
-            return "The sign is flipped: entropy is minus the sum of p ln p."
+    def convert(self, answer):
+        ref = lesson.entropy_w5.shared()
+        answer = _one_column(answer, self.expects)
+        _require_real(answer)
+        s = _aligned_if_same_ids(answer, ref.index)
+        if s is None:
+            raise AnswerError(f"Expected one value for each of the {len(ref):,} viewers active in week 5, got "
+                              f"{len(answer):,} (index by user_id; week 5 only).")
+        return s.astype(float)
+
+    def same(self, value, other):
+        return bool(np.allclose(value.to_numpy(), other.to_numpy(dtype=float), atol=1e-9))
+
+    def accepts(self, value):
+        return self.same(value, lesson.entropy_w5.shared())
+
+    def explain(self, value):
         return "The values differ from -sum(p ln p) of each viewer's minutes shares in week 5."
 
     def correct_message(self, answer):
-        s = pd.Series(np.asarray(answer, dtype=float))
+        s = self.convert(answer)
         return (f"Median entropy {s.median():.2f}; {(s == 0).mean():.0%} of viewers watched one genre only "
                 f"(the most diverse reach {s.max():.2f}, ln 9 = {np.log(9):.2f} at most).")
 
 
 # -- q3 -------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def refit_centroids() -> tuple:
-    """``(old, new)``: the updated segmenter's centroids before week 12, and a full
-    refit's centroids in week 12 in K-Means's own (arbitrary) order."""
-    history = _history()[1].history_  # fitted, then one entry per update (weeks 4 to 12)
-    return history[-2].copy(), full_refit(12).cluster_centers_.copy()
-
-
-class MatchCentroids(Exercise):
+class MatchCentroids(ValueExercise):
     title = "Match the refit's centroids to the old ones: the Hungarian algorithm"
     expects = "an integer array `order` of length 5 such that new[order][i] is the centroid matched to old[i]"
     hints = [
@@ -320,43 +206,84 @@ class MatchCentroids(Exercise):
     rows, cols = linear_sum_assignment(cost)
     order = cols[np.argsort(rows)]
     """
+    mistakes = (
+        Mistake("rows_and_cols",
+                "linear_sum_assignment returns (rows, cols); give the order of the new centroids (cols, by row).",
+                when=lambda a: isinstance(a, tuple) and len(a) == 2, raw=True,
+                example=lambda: (np.arange(lesson.N_SEGMENTS), lesson.centroid_order())),
+        Mistake("greedy", "Two old segments took the same new centroid: choosing the nearest for each separately is "
+                          "greedy. The Hungarian algorithm pairs them one to one.",
+                when=lambda order: len(set(order.tolist())) < len(order),
+                example=lambda: np.zeros(lesson.N_SEGMENTS, dtype=int)),
+        Mistake("new_to_old", "That maps new to old; the question wants, for each old segment, which new centroid "
+                              "(invert it).",
+                wrong=lambda: np.argsort(lesson.centroid_order.shared())),
+        Mistake("kmeans_order", "That keeps K-Means's order: the refit numbered its clusters at random. Match them.",
+                wrong=lambda: np.arange(lesson.N_SEGMENTS)),
+    )
 
     def reference(self):
-        old, new = refit_centroids()
-        return dynamic.match_centroids(old, new)
+        return lesson.centroid_order()
 
-    def diagnose(self, answer):
-        ref = self.reference()
-        if isinstance(answer, tuple) and len(answer) == 2:
-            return "linear_sum_assignment returns (rows, cols); give the order of the new centroids (cols, by row)."
+    def convert(self, answer):
+        ref = lesson.centroid_order.shared()
         try:
             order = np.asarray(answer)
-        except Exception:  # noqa: BLE001
-            return f"Expected {self.expects}, got {describe(answer)}."
+        except Exception:  # whatever np.asarray chokes on is not an order
+            raise answers.expected(self.expects, answer) from None
         if order.shape != ref.shape:
-            return f"Expected {self.expects}, got shape {order.shape}."
+            raise AnswerError(f"Expected {self.expects}, got shape {order.shape}.")
         if order.dtype.kind not in "iu":
-            return f"Expected whole numbers (positions of new centroids), got dtype {order.dtype}."
-        if np.array_equal(order, ref):
-            return None
-        if len(set(order.tolist())) < len(order):
-            return ("Two old segments took the same new centroid: choosing the nearest for each separately is "
-                    "greedy. The Hungarian algorithm pairs them one to one.")
-        inverse = np.argsort(ref)
-        if np.array_equal(order, inverse):
-            return "That maps new to old; the question wants, for each old segment, which new centroid (invert it)."
-        if np.array_equal(order, np.arange(len(order))):
-            return "That keeps K-Means's order: the refit numbered its clusters at random. Match them."
+            raise AnswerError(f"Expected whole numbers (positions of new centroids), got dtype {order.dtype}.")
+        return order.astype(int)
+
+    def same(self, value, other):
+        return bool(np.array_equal(value, other))
+
+    def accepts(self, value):
+        return self.same(value, lesson.centroid_order.shared())
+
+    def explain(self, value):
         return "That pairing does not minimise the total distance between old and new centroids."
 
     def correct_message(self, answer):
-        old, new = refit_centroids()
-        moved = np.linalg.norm(old - new[np.asarray(answer)], axis=1)
+        old, new = lesson.refit_centroids.shared()
+        moved = np.linalg.norm(old - new[self.convert(answer)], axis=1)
         return f"Matched; the refit moved each centroid by {', '.join(f'{m:.2f}' for m in moved)} (scaled units)."
 
 
 # -- q4 -------------------------------------------------------------------------------------
-class UpdateLoop(Exercise):
+def _first_difference(value: dict):
+    """``(week, agreement)`` of the first week whose segments differ from the reference, or None."""
+    ref = lesson.updated.shared()
+    for week in sorted(ref):
+        agree = float((value[week] == ref[week].to_numpy()).mean())
+        if agree < 1.0:
+            return week, agree
+    return None
+
+
+def _not_updated(value) -> bool:
+    diff = _first_difference(value)
+    return diff is not None and diff[1] >= 0.9
+
+
+def _renumbering_ari(value) -> float:
+    week, _ = _first_difference(value)
+    return float(adjusted_rand_score(lesson.updated.shared()[week], value[week]))
+
+
+def _renumbered(value) -> bool:
+    diff = _first_difference(value)
+    return diff is not None and diff[1] < 0.9 and _renumbering_ari(value) > 0.8
+
+
+def _predicted_without_update() -> dict:
+    seg, weekly = lesson.fitted_segmenter.shared(), lesson.weekly.shared()
+    return {w: pd.Series(seg.predict(weekly[w]), index=weekly[w].index) for w in lesson.updated.shared()}
+
+
+class UpdateLoop(ValueExercise):
     title = "The weekly loop: update the segmenter with weeks 4 to 12, keeping each week's segments"
     expects = "a dict {week: Series user_id -> segment} for weeks 4 to 12"
     hints = [
@@ -370,48 +297,91 @@ class UpdateLoop(Exercise):
     for week in tqdm(range(4, 13), desc="weekly update"):
         updated[week] = pd.Series(segmenter.update(weekly[week]), index=weekly[week].index)
     """
+    mistakes = (
+        Mistake("not_updated",
+                lambda v: (f"Week {_first_difference(v)[0]}: {1 - _first_difference(v)[1]:.1%} of viewers get another "
+                           "segment than segmenter.update gives. Did you predict without updating, or update the weeks "
+                           "out of order (4, 5, ..., 12)?"),
+                when=_not_updated, example=_predicted_without_update),
+        Mistake("renumbered",
+                lambda v: (f"Week {_first_difference(v)[0]}: the groups look right but the segment numbers changed "
+                           f"(ARI {_renumbering_ari(v):.2f} with the reference, yet few labels equal). Refitting "
+                           "renumbers segments; update() keeps them."),
+                when=_renumbered,
+                example=lambda: {w: (s + 1) % lesson.N_SEGMENTS for w, s in lesson.updated().items()}),
+    )
 
     def reference(self):
-        return {w: s for w, s in labels_by_week().items() if w not in FIT_WEEKS}
+        return lesson.updated()
 
-    def diagnose(self, answer):
-        ref = self.reference()
+    def convert(self, answer):
+        """``{week: labels aligned with the reference's viewers}``."""
+        ref = lesson.updated.shared()
         if not isinstance(answer, dict):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        weeks = sorted(k for k in answer if isinstance(k, (int, np.integer)))
-        if weeks != sorted(ref):
-            missing = sorted(set(ref) - set(weeks))
-            return f"Expected weeks 4 to 12 as keys; missing {missing}." if missing else \
-                f"Expected weeks 4 to 12 as keys, got {sorted(answer, key=str)}."
-        for week in sorted(ref):
-            got = answer[week]
-            if not isinstance(got, pd.Series):
-                got = pd.Series(np.asarray(got).ravel()) if hasattr(got, "__len__") else None
-                if got is None or len(got) != len(ref[week]):
-                    return f"Week {week}: expected a Series of segments per viewer, got {describe(answer[week])}."
-                got.index = ref[week].index
-            if len(got) != len(ref[week]) or set(map(str, got.index)) != set(map(str, ref[week].index)):
-                return f"Week {week}: expected the {len(ref[week]):,} viewers of weekly[{week}], got {len(got):,}."
-            got = got.reindex(ref[week].index)
-            agree = float((got.to_numpy() == ref[week].to_numpy()).mean())
-            if agree == 1.0:
-                continue
-            if agree >= 0.9:
-                return (f"Week {week}: {1 - agree:.1%} of viewers get another segment than segmenter.update gives. "
-                        "Did you predict without updating, or update the weeks out of order (4, 5, ..., 12)?")
-            score = adjusted_rand_score(ref[week], got)
-            if score > 0.8:
-                return (f"Week {week}: the groups look right but the segment numbers changed (ARI {score:.2f} with "
-                        "the reference, yet few labels equal). Refitting renumbers segments; update() keeps them.")
-            return f"Week {week}: the segments differ from segmenter.update(weekly[{week}]) run in week order."
-        return None
+            raise answers.expected(self.expects, answer)
+        keys = {int(k): k for k in answer if isinstance(k, (int, np.integer))}  # week -> the key as given
+        if sorted(keys) != sorted(ref):
+            missing = sorted(set(ref) - set(keys))
+            if missing:
+                raise AnswerError(f"Expected weeks 4 to 12 as keys; missing {missing}.")
+            given = [int(k) if isinstance(k, (int, np.integer)) else k for k in answer]
+            raise AnswerError(f"Expected weeks 4 to 12 as keys, got {sorted(given, key=str)}.")
+        return {week: self._week(answer[keys[week]], week, ref[week]) for week in sorted(ref)}
+
+    @staticmethod
+    def _week(given, week, ref: pd.Series) -> np.ndarray:
+        """One week's segments, aligned with the reference's viewers (rows in weekly[week]'s order if unlabelled)."""
+        got = given.iloc[:, 0] if isinstance(given, pd.DataFrame) and given.shape[1] == 1 else given
+        if isinstance(got, pd.Series):
+            aligned = _aligned_if_same_ids(got, ref.index)
+            if aligned is None and len(got) == len(ref):  # as many rows, other labels: say which
+                try:
+                    aligned = answers.aligned(got, ref.index, "your Series")
+                except AnswerError as exc:
+                    raise AnswerError(f"Week {week}: {exc}") from None
+            if aligned is None:
+                raise AnswerError(f"Week {week}: expected the {len(ref):,} viewers of weekly[{week}], "
+                                  f"got {len(got):,}.")
+            got = aligned
+        else:
+            try:
+                got = np.asarray(got).ravel() if isinstance(got, (np.ndarray, list, tuple, pd.Index, pd.DataFrame)) \
+                    else None
+            except Exception:  # ragged lists and the like
+                got = None
+            if got is None or len(got) != len(ref):
+                raise AnswerError(f"Week {week}: expected a Series of segments per viewer, got {describe(given)}.")
+        try:
+            return answers.labels(got, len(ref), "segments")
+        except AnswerError:
+            raise AnswerError(f"Week {week}: expected whole-number segments, one per viewer, got "
+                              f"{describe(given)}.") from None
+
+    def same(self, value, other):
+        return all(np.array_equal(value[w], np.asarray(other[w])) for w in other)
+
+    def accepts(self, value):
+        return _first_difference(value) is None
+
+    def explain(self, value):
+        week, _ = _first_difference(value)
+        return f"Week {week}: the segments differ from segmenter.update(weekly[{week}]) run in week order."
 
     def correct_message(self, answer):
         return "Nine weekly updates; segment numbers mean the same thing every week."
 
 
 # -- q5 -------------------------------------------------------------------------------------
-class SegmentSizesSQL(Exercise):
+def _shares_of_week(scale: float = 1.0) -> pd.DataFrame:
+    """Each segment's share of its week's viewers, times ``scale`` (the wrong kind of number for q5)."""
+    sizes = lesson.segment_sizes()
+    return sizes.assign(viewers=scale * sizes["viewers"] / sizes.groupby("week")["viewers"].transform("sum"))
+
+
+SHARES_NOT_COUNTS = "Those are shares; the question asks for counts of viewers (count(*))."
+
+
+class SegmentSizesSQL(ValueExercise):
     title = "Segment sizes by week, from the store with SQL"
     expects = "a DataFrame with columns week, segment, viewers (one row per week and segment)"
     hints = [
@@ -424,56 +394,86 @@ class SegmentSizesSQL(Exercise):
         "SELECT week, segment, count(*) AS viewers FROM assignments GROUP BY week, segment ORDER BY week, segment"
     )
     """
+    mistakes = (
+        Mistake("all_weeks_together", "One row per segment: you counted over all weeks together. GROUP BY week too.",
+                when=lambda a: isinstance(a, pd.DataFrame) and len(a) == lesson.N_SEGMENTS
+                and {str(c).lower() for c in a.columns} & {"week", "segment"} == {"segment"},
+                raw=True,
+                example=lambda: lesson.segment_sizes().groupby("segment", as_index=False)["viewers"].sum()),
+        Mistake("shares", SHARES_NOT_COUNTS, wrong=_shares_of_week),
+        Mistake("percentages", SHARES_NOT_COUNTS, wrong=lambda: _shares_of_week(100)),
+    )
 
     def reference(self):
-        return segment_sizes()
+        return lesson.segment_sizes()
 
-    def diagnose(self, answer):
-        ref = segment_sizes()
-        if not isinstance(answer, pd.DataFrame):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        cols = {str(c).lower(): c for c in answer.columns}
-        if "week" not in cols or "segment" not in cols:
-            if "segment" in cols and len(answer) == N_SEGMENTS:
-                return "One row per segment: you counted over all weeks together. GROUP BY week too."
-            return f"Expected columns week, segment, viewers; got {list(answer.columns)}."
-        value_cols = [c for c in answer.columns if str(c).lower() not in ("week", "segment")]
+    def convert(self, answer):
+        """``week, segment, viewers`` as numbers, sorted by week and segment."""
+        ref = lesson.segment_sizes.shared()
+        table = answers.frame(answer, self.expects)
+        names = [str(c).lower() for c in table.columns]
+        if "week" not in names or "segment" not in names:
+            raise AnswerError(f"Expected columns week, segment, viewers; got {list(table.columns)}.")
+        value_cols = [c for c, name in zip(table.columns, names) if name not in ("week", "segment")]
         if len(value_cols) != 1:
-            return f"Expected one count column (viewers) besides week and segment, got {value_cols}."
-        got = pd.DataFrame({"week": pd.to_numeric(answer[cols["week"]], errors="coerce"),
-                            "segment": pd.to_numeric(answer[cols["segment"]], errors="coerce"),
-                            "viewers": pd.to_numeric(answer[value_cols[0]], errors="coerce")})
+            raise AnswerError(f"Expected one count column (viewers) besides week and segment, got {value_cols}.")
+        position = {name: i for i, name in enumerate(names)}  # the last column of each name
+        try:
+            got = pd.DataFrame({col: pd.to_numeric(table.iloc[:, position[name]], errors="coerce")
+                                for col, name in (("week", "week"), ("segment", "segment"),
+                                                  ("viewers", str(value_cols[0]).lower()))})
+        except Exception:  # cells holding lists, objects that refuse to be read...
+            raise AnswerError("Some values are not numbers.") from None
         if got.isna().any().any():
-            return "Some values are not numbers."
+            raise AnswerError("Some values are not numbers.")
         got = got.sort_values(["week", "segment"]).reset_index(drop=True)
-        if len(got) != len(ref) or not (got[["week", "segment"]].to_numpy() == ref[["week", "segment"]].to_numpy()).all():
-            return f"Expected {len(ref)} rows (12 weeks x {N_SEGMENTS} segments), got {len(got)}."
-        if np.allclose(got["viewers"], ref["viewers"]):
-            return None
-        share = ref["viewers"] / ref.groupby("week")["viewers"].transform("sum")
-        if np.allclose(got["viewers"], share) or np.allclose(got["viewers"], 100 * share):
-            return "Those are shares; the question asks for counts of viewers (count(*))."
+        if len(got) != len(ref):
+            raise AnswerError(f"Expected {len(ref)} rows (12 weeks x {lesson.N_SEGMENTS} segments), got {len(got)}.")
+        if not (got[["week", "segment"]].to_numpy() == ref[["week", "segment"]].to_numpy()).all():
+            raise AnswerError(f"Expected one row for each week (1 to 12) and segment (0 to {lesson.N_SEGMENTS - 1}); "
+                              "some of your week or segment values differ. Count the assignments table as it is.")
+        return got
+
+    def same(self, value, other):
+        return bool(np.allclose(value["viewers"].to_numpy(dtype=float), other["viewers"].to_numpy(dtype=float)))
+
+    def accepts(self, value):
+        return self.same(value, lesson.segment_sizes.shared())
+
+    def explain(self, value):
         return "The counts differ from count(*) of assignments per week and segment."
 
     def correct_message(self, answer):
-        ref = segment_sizes()
-        return f"{len(ref)} rows; the largest segment in week 12 has {ref[ref['week'] == 12]['viewers'].max():,} viewers."
+        ref = lesson.segment_sizes.shared()
+        largest = ref.loc[ref["week"] == 12, "viewers"].max()
+        return f"{len(ref)} rows; the largest segment in week 12 has {largest:,} viewers."
 
 
 # -- q6 -------------------------------------------------------------------------------------
-def _moved_variants():
-    labels = _history()[0]
-    a, b = labels[4], labels[5]
+def _weeks_4_and_5():
+    labels = lesson.labels_by_week.shared()
+    return labels[4], labels[5]
+
+
+def _moved_count() -> float:
+    a, b = _weeks_4_and_5()
     common = a.index.intersection(b.index)
-    outer = a.reindex(a.index.union(b.index)) != b.reindex(a.index.union(b.index))
+    return float((a.loc[common] != b.loc[common]).sum())
+
+
+def _moved_share_with_newcomers() -> float:
+    a, b = _weeks_4_and_5()
+    union = a.index.union(b.index)
+    return float((a.reindex(union) != b.reindex(union)).mean())
+
+
+def _moved_share_by_position() -> float:
+    a, b = _weeks_4_and_5()
     n = min(len(a), len(b))
-    return {"right": monitoring.moved_share(a, b),
-            "outer": float(outer.mean()),
-            "positional": float((a.to_numpy()[:n] != b.to_numpy()[:n]).mean()),
-            "count": float((a.loc[common] != b.loc[common]).sum())}
+    return float((a.to_numpy()[:n] != b.to_numpy()[:n]).mean())
 
 
-class MovedShare(Exercise):
+class MovedShare(NumericExercise):
     title = "Week 5: the share of viewers active in weeks 4 and 5 whose segment changed"
     expects = "one number between 0 and 1"
     hints = [
@@ -486,46 +486,62 @@ class MovedShare(Exercise):
     common = w4.index.intersection(w5.index)
     moved_w5 = (w4[common] != w5[common]).mean()
     """
+    tolerance = 1e-7  # float32 arithmetic is right too; one viewer more or less moves the share by 1.5e-4
+    share = True
+    mistakes = (
+        Mistake("count", "That is the number of viewers who moved; divide by the viewers present in both weeks.",
+                wrong=_moved_count),
+        Mistake("newcomers_counted",
+                "You counted viewers present in only one week as movers: new and departed viewers did not change "
+                "segment. Keep viewers present in both weeks.",
+                wrong=_moved_share_with_newcomers),
+        Mistake("by_position", "You compared rows by position; the two weeks list different viewers. Align on user_id.",
+                wrong=_moved_share_by_position),
+    )
 
     def reference(self):
-        return _moved_variants()["right"]
+        return lesson.moved_w5()
 
-    def diagnose(self, answer):
-        value, problem = _number(answer, "a share")
-        if problem:
-            return problem
-        v = _moved_variants()
-        if abs(value - v["right"]) < 1e-9:
-            return None
-        if abs(value / 100 - v["right"]) < 1e-9:
-            return "That is a percentage; give the share (between 0 and 1)."
-        if abs(value - v["count"]) < 1e-9:
-            return "That is the number of viewers who moved; divide by the viewers present in both weeks."
-        if abs(value - v["outer"]) < 1e-9:
-            return ("You counted viewers present in only one week as movers: new and departed viewers did not "
-                    "change segment. Keep viewers present in both weeks.")
-        if abs(value - v["positional"]) < 1e-9:
-            return "You compared rows by position; the two weeks list different viewers. Align on user_id."
+    def convert(self, answer):
+        return answers.number(answer, "a share (one number)")
+
+    def explain(self, value):
         return "That does not match the share of common viewers whose segment differs between weeks 4 and 5."
 
     def correct_message(self, answer):
-        quiet = np.mean([monitoring.moved_share(_history()[0][w - 1], _history()[0][w]) for w in (3, 4)])
-        return f"{float(answer):.1%} moved in week 5, against {quiet:.1%} in a quiet week: the hit series."
+        labels = lesson.labels_by_week.shared()
+        quiet = np.mean([monitoring.moved_share(labels[w - 1], labels[w]) for w in (3, 4)])
+        return f"{self.convert(answer):.1%} moved in week 5, against {quiet:.1%} in a quiet week: the hit series."
 
 
 # -- q7 -------------------------------------------------------------------------------------
-def _psi_variants():
-    labels = _history()[0]
-    e, a = _shares(labels[4]), _shares(labels[5])
-    e, a = e.reindex(e.index.union(a.index), fill_value=1e-4), a.reindex(e.index.union(a.index), fill_value=1e-4)
+def _shares_4_and_5():
+    labels = lesson.labels_by_week.shared()
+    return lesson.aligned_shares(labels[4], labels[5])
+
+
+def _psi_terms() -> pd.Series:
+    e, a = _shares_4_and_5()
+    return (a - e) * np.log(a / e)
+
+
+def _psi_log10() -> float:
+    e, a = _shares_4_and_5()
+    return float(((a - e) * np.log10(a / e)).sum())
+
+
+def _total_absolute_change() -> float:
+    e, a = _shares_4_and_5()
+    return float((a - e).abs().sum())
+
+
+def _psi_of_counts() -> float:
+    labels = lesson.labels_by_week.shared()
     ec, ac = labels[4].value_counts().sort_index(), labels[5].value_counts().sort_index()
-    return {"right": float(((a - e) * np.log(a / e)).sum()),
-            "log10": float(((a - e) * np.log10(a / e)).sum()),
-            "abs": float((a - e).abs().sum()),
-            "counts": float(((ac - ec) * np.log(ac / ec)).sum())}
+    return float(((ac - ec) * np.log(ac / ec)).sum())
 
 
-class SizePSI(Exercise):
+class SizePSI(NumericExercise):
     title = "PSI of segment sizes, week 5 against week 4, by hand"
     expects = "one number: sum over segments of (a - e) * ln(a / e), with shares a (week 5) and e (week 4)"
     hints = [
@@ -538,50 +554,61 @@ class SizePSI(Exercise):
     a = updated[5].value_counts(normalize=True).sort_index()
     psi_w5 = float(((a - e) * np.log(a / e)).sum())
     """
+    tolerance = 1e-6
+    mistakes = (
+        Mistake("terms_not_summed", "That is one term per segment; sum them into one number.",
+                when=lambda a: isinstance(a, pd.Series), raw=True,
+                example=_psi_terms),
+        Mistake("log10", "Use the natural log (np.log), not log10: the 0.1 and 0.25 lines assume ln.",
+                wrong=_psi_log10),
+        Mistake("absolute_change", "That is the total absolute change in shares; PSI weighs it by ln(a / e).",
+                wrong=_total_absolute_change),
+        Mistake("counts", "You used counts; PSI compares shares (value_counts(normalize=True)).",
+                wrong=_psi_of_counts),
+        Mistake("negative", "PSI is never negative: each term (a - e) ln(a / e) is >= 0.",
+                when=lambda v: v < 0, example=lambda: -lesson.psi_w5()),
+    )
 
     def reference(self):
-        return _psi_variants()["right"]
+        return lesson.psi_w5()
 
-    def diagnose(self, answer):
-        if isinstance(answer, pd.Series):
-            return "That is one term per segment; sum them into one number."
-        value, problem = _number(answer, "the PSI")
-        if problem:
-            return problem
-        v = _psi_variants()
-        if abs(value - v["right"]) < 1e-6:
-            return None
-        for name, message in [("log10", "Use the natural log (np.log), not log10: the 0.1 and 0.25 lines assume ln."),
-                              ("abs", "That is the total absolute change in shares; PSI weighs it by ln(a / e)."),
-                              ("counts", "You used counts; PSI compares shares (value_counts(normalize=True)).")]:
-            if abs(value - v[name]) < 1e-6:
-                return message
-        if value < 0:
-            return "PSI is never negative: each term (a - e) ln(a / e) is >= 0."
+    def convert(self, answer):
+        return answers.number(answer, "the PSI (one number)")
+
+    def explain(self, value):
         return "That does not match sum((a - e) * ln(a / e)) over the segments' shares."
 
     def correct_message(self, answer):
-        return (f"PSI {float(answer):.3f}: {monitoring.psi_level(float(answer))} (below 0.1 stable, 0.1 to 0.25 "
+        value = self.convert(answer)
+        return (f"PSI {value:.3f}: {monitoring.psi_level(value)} (below 0.1 stable, 0.1 to 0.25 "
                 "moderate, above 0.25 significant).")
 
 
 # -- q8 -------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _alert_variants():
-    labels = _history()[0]
-    moderate, by_size = [], []
-    for week in WEEKS:
-        if week == 1:
-            continue
-        table = monitoring.cohort_drift(labels[week - 1], _behaviour()[week - 1], _behaviour()[week], MONITORED)
-        if len(monitoring.drift_alerts(table, threshold=monitoring.PSI_MODERATE)):
-            moderate.append(week)
-        if monitoring.psi(labels[week - 1], labels[week]) >= monitoring.PSI_MODERATE:
-            by_size.append(week)
-    return {"moderate": moderate, "size": by_size}
+def alerts_at_moderate_line() -> list:
+    """The weeks with an alert if alerts fired at the 'moderate' line (0.1) instead of 0.25."""
+    return [w for w, table in lesson.drift_tables.shared().items()
+            if len(monitoring.drift_alerts(table, threshold=monitoring.PSI_MODERATE))]
 
 
-class AlertWeeks(Exercise):
+def size_shift_weeks() -> list:
+    """The weeks whose segment sizes shifted (PSI >= 0.1 against the week before)."""
+    labels = lesson.labels_by_week.shared()
+    return [w for w in lesson.WEEKS
+            if w != 1 and monitoring.psi(labels[w - 1], labels[w]) >= monitoring.PSI_MODERATE]
+
+
+def _week_number(w) -> int:
+    """One week number from an int, a whole float or its text ("7")."""
+    try:
+        if isinstance(w, str) and w.strip().isdigit():
+            return int(w.strip())
+        return answers.number(w, whole=True)
+    except AnswerError:
+        raise AnswerError("Expected week numbers (whole numbers from 2 to 12).") from None
+
+
+class AlertWeeks(ValueExercise):
     title = "The weeks (2 to 12) with at least one drift alert (cohort PSI >= 0.25)"
     expects = "a sorted list of week numbers"
     hints = [
@@ -597,44 +624,53 @@ class AlertWeeks(Exercise):
         if len(monitoring.drift_alerts(table)):
             alert_weeks.append(week)
     """
+    mistakes = (
+        Mistake("moderate_line",
+                "0.1 is the 'moderate' line: it also fires in quiet weeks on noise. Alerts use the 'significant' "
+                "line, 0.25 (the default of drift_alerts).",
+                wrong=alerts_at_moderate_line),
+        Mistake("segment_sizes",
+                "Those are the weeks segment sizes shifted. Segments use two weeks of behaviour, so they follow a "
+                "change one week late; the alerts watch behaviour itself.",
+                wrong=size_shift_weeks),
+        Mistake("off_by_one", "Off by one: label each table with the later of the two weeks it compares.",
+                wrong=lambda: [w - 1 for w in lesson.alert_weeks.shared()]),
+    )
 
     def reference(self):
-        return alert_weeks()
+        return lesson.alert_weeks()
 
-    def diagnose(self, answer):
-        if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__") or isinstance(answer, dict):
-            return f"Expected {self.expects}, got {describe(answer)}."
-        try:
-            weeks = sorted(int(w) for w in answer)
-        except (TypeError, ValueError):
-            return "Expected week numbers (whole numbers from 2 to 12)."
-        ref = alert_weeks()
-        if weeks == ref:
-            return None
-        v = _alert_variants()
-        if weeks == v["moderate"]:
-            return ("0.1 is the 'moderate' line: it also fires in quiet weeks on noise. Alerts use the "
-                    "'significant' line, 0.25 (the default of drift_alerts).")
-        if weeks == v["size"]:
-            return ("Those are the weeks segment sizes shifted. Segments use two weeks of behaviour, so they follow "
-                    "a change one week late; the alerts watch behaviour itself.")
-        if weeks == [w - 1 for w in ref]:
-            return "Off by one: label each table with the later of the two weeks it compares."
+    def convert(self, answer):
+        """The weeks as a sorted list of ints."""
+        if isinstance(answer, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(answer, Collection) \
+                or isinstance(answer, np.ndarray) and answer.ndim != 1:
+            raise answers.expected(self.expects, answer)
+        return sorted(_week_number(w) for w in answer)
+
+    def same(self, value, other):
+        return list(value) == list(other)
+
+    def accepts(self, value):
+        return self.same(value, lesson.alert_weeks.shared())
+
+    def explain(self, weeks):
+        ref = lesson.alert_weeks.shared()
         extra, missing = sorted(set(weeks) - set(ref)), sorted(set(ref) - set(weeks))
         return f"Compared with cohort_drift + drift_alerts: extra weeks {extra}, missing weeks {missing}."
 
     def correct_message(self, answer):
-        return (f"Alerts in weeks {', '.join(map(str, answer))}: the hit series (5), the tournament (6-8) and its "
-                "end (9), school term (10). Quiet weeks stay quiet.")
+        return (f"Alerts in weeks {', '.join(map(str, self.convert(answer)))}: the hit series (5), the tournament "
+                "(6-8) and its end (9), school term (10). Quiet weeks stay quiet.")
 
 
-q1 = WeekNumbers()
-q2 = GenreEntropy()
-q3 = MatchCentroids()
-q4 = UpdateLoop()
-q5 = SegmentSizesSQL()
-q6 = MovedShare()
-q7 = SizePSI()
-q8 = AlertWeeks()
+q1 = WeekNumbers("q1")
+q2 = GenreEntropy("q2")
+q3 = MatchCentroids("q3")
+q4 = UpdateLoop("q4")
+q5 = SegmentSizesSQL("q5")
+q6 = MovedShare("q6")
+q7 = SizePSI("q7")
+q8 = AlertWeeks("q8")
 
-EXERCISES = bind(globals(), "05")
+# In the order the notebook asks them: the update loop (q4) comes before matching a refit (q3).
+EXERCISES = register(__name__, [q1, q2, q4, q3, q5, q6, q7, q8])

@@ -13,12 +13,18 @@ or an object that explodes when touched all get a message instead.
 
 Writing an exercise
 -------------------
-Subclass :class:`Exercise`, set ``title``, ``expects``, ``hints`` and
-``solution_code``, implement :meth:`Exercise.reference` (computed from the data,
-never typed in) and :meth:`Exercise.diagnose`. ``diagnose`` returns ``None``
-when the answer is right, or a message naming the likely mistake. It may raise
-freely: any exception it raises becomes an "incorrect" result that repeats what
-was expected.
+Most exercises are declarative: subclass one of the kinds in
+:mod:`course_utils.course.kinds` (a value compared with a reference, a number
+with a tolerance, a choice, an ordering, a matching, a written answer with a
+rubric), convert the answer with :mod:`course_utils.course.answers`, and list
+the known mistakes as :class:`~course_utils.course.declare.Mistake` data.
+
+A converter that cannot make sense of the answer raises
+:class:`~course_utils.course.answers.AnswerError`; its message becomes the
+"incorrect" verdict. Any *other* exception inside a check is a bug in the
+check: the learner sees "could not be checked", and with the environment
+variable ``COURSE_CHECKS_DEBUG=1`` (set by the tests) it is raised instead, so
+no checker bug hides behind a polite message.
 """
 
 from __future__ import annotations
@@ -29,11 +35,14 @@ import textwrap
 import warnings
 from dataclasses import dataclass, field
 
+from course_utils.course.answers import AnswerError, describe
+
 __all__ = [
     "____",
     "CheckResult",
     "Exercise",
     "MIME_TYPE",
+    "debug_mode",
     "describe",
     "strict_mode",
 ]
@@ -86,33 +95,14 @@ def _strict_now() -> bool:
     return _STRICT and os.environ.get("COURSE_CHECKS_STRICT", "") != "0"
 
 
-def describe(obj) -> str:
-    """A short, safe description of any object, for feedback messages."""
-    try:
-        import numpy as np
-        import pandas as pd
+class Pending(str):
+    """A diagnosis meaning "not finished yet" (reported as not attempted), such as a
+    written answer that still waits for its self-score."""
 
-        if isinstance(obj, pd.DataFrame):
-            cols = ", ".join(map(str, list(obj.columns)[:6]))
-            more = ", ..." if obj.shape[1] > 6 else ""
-            return f"a DataFrame with {obj.shape[0]} rows and columns [{cols}{more}]"
-        if isinstance(obj, pd.Series):
-            return f"a Series of {len(obj)} values (dtype {obj.dtype})"
-        if isinstance(obj, np.ndarray):
-            return f"a NumPy array of shape {obj.shape} (dtype {obj.dtype})"
-    except Exception:  # noqa: BLE001 - describing must never fail
-        pass
-    if obj is None:
-        return "None (did the cell assign a value?)"
-    if isinstance(obj, BaseException):
-        return f"an exception object ({type(obj).__name__})"
-    try:
-        text = repr(obj)
-    except Exception:  # noqa: BLE001
-        text = f"<{type(obj).__name__}>"
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(obj).__name__} {text}"
+
+def debug_mode() -> bool:
+    """True when ``COURSE_CHECKS_DEBUG=1``: a bug inside a check raises instead of being reported politely."""
+    return os.environ.get("COURSE_CHECKS_DEBUG", "") == "1"
 
 
 @dataclass
@@ -128,12 +118,18 @@ class CheckResult:
         The exercise name, such as ``"q1"``.
     notebook : str
         The notebook the exercise belongs to, such as ``"00"``.
+    mistake : str
+        The name of the declared mistake the answer matched ("" if none).
+    details : dict
+        What else the exercise keeps (a written answer's text and self-score).
     """
 
     status: str
     message: str
     exercise: str = ""
     notebook: str = ""
+    mistake: str = ""
+    details: dict = field(default_factory=dict, repr=False)
     _shown_at: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
@@ -160,13 +156,16 @@ class CheckResult:
         return f"{prefix}{label}. {self.message}"
 
     def as_record(self) -> dict:
-        return {
+        record = {
             "kind": "check",
             "notebook": self.notebook,
             "exercise": self.exercise,
             "status": self.status,
             "message": self.message,
         }
+        if self.mistake:
+            record["mistake"] = self.mistake
+        return record
 
     def _mimebundle(self) -> dict:
         label, fg, bg = self._LABELS[self.status]
@@ -194,7 +193,7 @@ class CheckResult:
 def _ipython():
     try:
         from IPython import get_ipython
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     ip = get_ipython()
     return ip if ip is not None and getattr(ip, "kernel", None) is not None else None
@@ -216,7 +215,14 @@ def _display_bundle(bundle: dict) -> None:
 
 
 class Exercise:
-    """One exercise. Subclass it; see the module docstring.
+    """One exercise. Subclass one of the kinds in :mod:`course_utils.course.kinds`.
+
+    Parameters
+    ----------
+    name : str
+        The name the notebook uses, such as ``"q1"``. The exercises module lists
+        its exercises in order with :func:`course_utils.course.registry.register`,
+        which also sets ``notebook``.
 
     Class attributes
     ----------------
@@ -229,62 +235,97 @@ class Exercise:
         From gentle to nearly the answer.
     solution_code : str
         Code that produces the answer, shown by :meth:`solution`.
+    context : tuple of str
+        The keyword arguments ``check`` accepts besides the answer (what the
+        exercise needs from an earlier one, passed explicitly).
     """
 
     title = ""
     expects = "an answer"
     hints: list = []
     solution_code = ""
+    context: tuple = ()
 
     def __init__(self, name: str = "", notebook: str = ""):
         self.name = name
         self.notebook = notebook
 
     # -- to implement ------------------------------------------------------------
-    def reference(self):
-        """The reference answer, computed from the data."""
+    def reference(self, **context):
+        """The reference answer, computed from the data (a copy: change it freely)."""
         raise NotImplementedError
 
-    def diagnose(self, answer):
-        """Return ``None`` if ``answer`` is right, else a message naming the mistake."""
+    def diagnose(self, answer, **context):
+        """``None`` if ``answer`` is right, else a message (or a ``(mistake, message)`` pair).
+
+        Raise :class:`AnswerError` for an answer that cannot be judged as given.
+        """
         raise NotImplementedError
 
-    def correct_message(self, answer) -> str:
+    def correct_message(self, answer, **context) -> str:
         return "Well done."
 
+    def record_details(self, answer, **context) -> dict:
+        """Extra facts to keep in the progress record (a written answer's text)."""
+        return {}
+
     # -- the learner's API -------------------------------------------------------
-    def evaluate(self, answer) -> CheckResult:
-        """Judge ``answer`` without displaying or recording anything."""
+    def evaluate(self, answer, **context) -> CheckResult:
+        """Judge ``answer`` without displaying or recording anything; no side effects.
+
+        ``context`` carries what an exercise needs from an earlier one (for
+        example the labels an ARI is computed from), passed explicitly.
+        """
         if _is_placeholder(answer):
             return self._result(
                 "not_attempted",
                 "Replace the ____ with your code, run the cell, then check again.",
             )
+        mistake = ""
         try:
             with warnings.catch_warnings():  # the check's own arithmetic is not the learner's concern
                 warnings.simplefilter("ignore")
-                problem = self.diagnose(answer)
-        except Exception as exc:  # noqa: BLE001 - a check never crashes
+                problem = self.diagnose(answer, **context)
+        except AnswerError as exc:
+            problem = str(exc)
+        except Exception as exc:
+            if debug_mode():
+                raise
             problem = (
                 f"Your answer could not be checked: expected {self.expects}, "
                 f"got {describe(answer)} ({type(exc).__name__} while inspecting it)."
             )
-        if problem is None:
+        if isinstance(problem, tuple) and len(problem) == 2:
+            mistake, problem = problem
+        if isinstance(problem, Pending):
+            result = self._result("not_attempted", str(problem))
+        elif problem is None:
             try:
-                message = self.correct_message(answer)
-            except Exception:  # noqa: BLE001
+                message = self.correct_message(answer, **context)
+            except Exception:
+                if debug_mode():
+                    raise
                 message = "Well done."
-            return self._result("correct", message)
-        if not isinstance(problem, str) or not problem.strip():
-            problem = f"Not quite. Expected {self.expects}."
-        return self._result("incorrect", problem)
+            result = self._result("correct", message)
+        else:
+            if not isinstance(problem, str) or not problem.strip():
+                problem = f"Not quite. Expected {self.expects}."
+            result = self._result("incorrect", problem)
+            result.mistake = str(mistake or "")
+        if not _is_placeholder(answer):
+            try:
+                result.details = dict(self.record_details(answer, **context) or {})
+            except Exception:
+                if debug_mode():
+                    raise
+        return result
 
-    def check(self, answer=____) -> CheckResult:
+    def check(self, answer=____, **context) -> CheckResult:
         """Check ``answer``, show the verdict, record it, and return it."""
-        result = self.evaluate(answer)
+        result = self.evaluate(answer, **context)
         _display_bundle(result._mimebundle())
         result._shown_at = _execution_count()
-        from course_utils import progress
+        from course_utils.course import progress
 
         progress.record_check(result)
         if _strict_now() and not result.correct:
@@ -301,7 +342,7 @@ class Exercise:
         else:
             more = f" (hint({n + 1}) says more)" if n < len(hints) else ""
             text = f"Hint {n}/{len(hints)}{more}: {hints[n - 1]}"
-            from course_utils import progress
+            from course_utils.course import progress
 
             progress.record_help(self.notebook, self.name, "hint", n)
         record = {"kind": "hint", "notebook": self.notebook, "exercise": self.name, "n": n}
@@ -314,27 +355,32 @@ class Exercise:
             }
         )
 
+    def solution_text(self) -> str:
+        """What :meth:`solution` shows, as markdown."""
+        code = textwrap.dedent(self.solution_code).strip()
+        return f"```python\n{code}\n```"
+
     def solution(self) -> None:
-        """Show code that solves the exercise."""
-        from course_utils import progress
+        """Show a worked answer."""
+        from course_utils.course import progress
 
         progress.record_help(self.notebook, self.name, "solution", 1)
-        code = textwrap.dedent(self.solution_code).strip()
+        body = self.solution_text()
         _display_bundle(
             {
-                "text/plain": f"{self.name} solution:\n{code}",
-                "text/markdown": f"**{self.name} solution**\n\n```python\n{code}\n```",
+                "text/plain": f"{self.name} solution:\n{body}",
+                "text/markdown": f"**{self.name} solution**\n\n{body}",
                 MIME_TYPE: {"kind": "solution", "notebook": self.notebook, "exercise": self.name},
             }
         )
 
-    def answer_or_reference(self, answer=____):
+    def answer_or_reference(self, answer=____, **context):
         """Return ``answer`` if it is correct, else the reference answer.
 
         Later cells that build on this exercise call it, so the notebook keeps
         running when the exercise was skipped, and says so.
         """
-        result = self.evaluate(answer)
+        result = self.evaluate(answer, **context)
         if result.correct:
             return answer
         why = "not attempted yet" if result.status == "not_attempted" else "not correct yet"
@@ -344,7 +390,10 @@ class Exercise:
                 "continues from the reference result.",
             }
         )
-        return self.reference()
+        try:
+            return self.reference(**context)
+        except AnswerError:  # the context itself is unusable: continue from the plain reference
+            return self.reference()
 
     # -- helpers -----------------------------------------------------------------
     def _result(self, status: str, message: str) -> CheckResult:
@@ -357,22 +406,5 @@ class Exercise:
 def _is_placeholder(answer) -> bool:
     try:
         return answer is ____ or isinstance(answer, _Placeholder)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
-
-
-def bind(module_globals: dict, notebook: str) -> list:
-    """Name every :class:`Exercise` instance in a module after its variable.
-
-    Call it at the bottom of an exercises module: ``bind(globals(), "00")``.
-    Returns the exercise names in order (q1, q2, ...).
-    """
-    names = []
-    for key, value in list(module_globals.items()):
-        if isinstance(value, Exercise):
-            value.name = key
-            value.notebook = notebook
-            names.append(key)
-    names.sort(key=lambda k: (len(k), k))
-    return names
-

@@ -150,7 +150,7 @@ def _set_ids(nb) -> None:
 
 def _clean_cell(cell):
     metadata = {}
-    tags = [t for t in cell.get("metadata", {}).get("tags", [])]
+    tags = list(cell.get("metadata", {}).get("tags", []))
     if tags:
         metadata["tags"] = tags
     if cell.cell_type == "code":
@@ -160,16 +160,43 @@ def _clean_cell(cell):
     return nbformat.v4.new_raw_cell(source=cell.source, metadata=metadata)
 
 
+SOURCE_NAME = re.compile(r"^(?P<id>\d\d)_(?P<name>[a-z0-9_]+)\.py$")
+
+
+def notebook_id(source: Path) -> str:
+    """The notebook id of a source, from its file name: ``"01"`` for ``01_rfm_kmeans.py``."""
+    m = SOURCE_NAME.match(Path(source).name)
+    if not m:
+        raise AuthoringError(
+            f"{Path(source).name}: a notebook source is named NN_name.py (two digits, then lower-case words "
+            "joined by _), e.g. 02_clustering_validation.py"
+        )
+    return m["id"]
+
+
 def read_source(source: Path):
-    """Read and validate a solution source; return the notebook node."""
+    """Read and validate a solution source; return the notebook node.
+
+    The notebook id comes from the file name only. A ``course:`` block in the
+    jupytext header is optional; if it gives an ``id``, that id must agree.
+    """
     source = Path(source)
+    nb_id = notebook_id(source)
     nb = jupytext.read(source, fmt="py:percent")
     course = nb.metadata.get("course")
-    if not isinstance(course, dict) or "id" not in course or "exercises" not in course:
-        raise AuthoringError(
-            f"{source.name}: the jupytext header needs 'course: {{id: \"NN\", exercises: "
-            "course_utils.exercises.nbNN}' under 'jupyter:'"
-        )
+    if course is not None:
+        if not isinstance(course, dict):
+            raise AuthoringError(f"{source.name}: the header's 'course:' must be a mapping")
+        if "id" in course and str(course["id"]) != nb_id:
+            raise AuthoringError(
+                f"{source.name}: the header says course id {course['id']!r} but the file name says {nb_id!r}; "
+                "the id lives in the file name, remove it from the header"
+            )
+        if "exercises" in course:
+            raise AuthoringError(
+                f"{source.name}: remove 'exercises:' from the header; the exercises module is "
+                f"course_utils.exercises.nb{nb_id}, found from the file name"
+            )
     return nb
 
 
@@ -177,7 +204,8 @@ def build(source: Path) -> tuple:
     """Return ``(solution_text, learner_text)``: the two .ipynb files as strings."""
     source = Path(source)
     nb = read_source(source)
-    course = {"id": str(nb.metadata["course"]["id"]), "exercises": nb.metadata["course"]["exercises"]}
+    nb_id = notebook_id(source)
+    course = {"id": nb_id, "exercises": f"course_utils.exercises.nb{nb_id}"}
     versions = []
     for learner in (False, True):
         cells = []
@@ -217,6 +245,22 @@ def outputs_for(source: Path, root: Path) -> dict:
 
 def sources(root: Path) -> list:
     return sorted((Path(root) / "solutions").glob("[0-9][0-9]_*.py"))
+
+
+#: A check call in a notebook source: ``q3.check(`` (the name and where it is).
+CHECK_CALL = re.compile(r"^(?!\s*#)\s*(?P<name>q\d+)\.check\((?P<args>.*)", re.M)
+
+
+def check_calls(source: Path) -> list:
+    """``[(exercise name, cell index, first argument text)]`` for every ``qN.check(...)`` in a source."""
+    nb = read_source(source)
+    out = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for m in CHECK_CALL.finditer(solution_source(cell.source)):
+            out.append((m["name"], index, m["args"].split(",")[0].split(")")[0].strip()))
+    return out
 
 
 def generate(root: Path, check: bool = False) -> list:

@@ -98,7 +98,7 @@ def check_datasets() -> list:
 
 def check_kernel(timeout: float = 60) -> Item:
     """Start a kernel, import course_utils in it, and report its Python."""
-    from course_utils.grading import new_kernel_manager
+    from course_utils.course.grading import new_kernel_manager
 
     km = kc = None
     try:
@@ -113,7 +113,7 @@ def check_kernel(timeout: float = 60) -> Item:
             timeout=timeout,
             output_hook=outputs.append,
         )
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return Item(
             "kernel starts",
             False,

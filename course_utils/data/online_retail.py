@@ -1,0 +1,341 @@
+"""Online Retail (notebook 01): the UCI Online Retail schema, a seeded generator with
+planted truth, the course file's reader, and a reader for the real UCI files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from course_utils.data._dataset import Dataset
+from course_utils.data._files import price_text, write_gzip
+from course_utils.rfm import NON_PRODUCT_CODES
+from course_utils.validation import parse_dates, require_columns
+
+COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+FIRST_DAY = date(2010, 12, 1)
+LAST_DAY = date(2011, 12, 9)  # the snapshot date for RFM is the day after
+
+#: Planted behaviour segments: share of customers, days since the last purchase,
+#: number of invoices, and value of a typical basket. Ranges are sampled uniformly
+#: (recency) or log-uniformly (invoices, basket).
+SEGMENTS = {
+    "champions": dict(share=0.10, recency=(1, 25), invoices=(10, 36), basket=(300, 900)),
+    "loyal": dict(share=0.18, recency=(3, 75), invoices=(4, 12), basket=(150, 400)),
+    "new": dict(share=0.13, recency=(1, 45), invoices=(1, 2), basket=(100, 420)),
+    "at_risk": dict(share=0.15, recency=(90, 240), invoices=(3, 11), basket=(180, 500)),
+    "lost": dict(share=0.32, recency=(170, 373), invoices=(1, 2), basket=(40, 240)),
+    "big_spenders": dict(share=0.12, recency=(5, 150), invoices=(1, 4), basket=(1300, 5000)),
+}
+
+#: The non-product lines the generator plants: code -> (description, unit price or None).
+#: Every code is one of :data:`course_utils.rfm.PLANTED_NON_PRODUCT_LINES`.
+PLANTED_NON_PRODUCT_LINES = {
+    "POST": ("POSTAGE", 18.00),
+    "DOT": ("DOTCOM POSTAGE", None),
+    "M": ("Manual", None),
+    "BANK CHARGES": ("Bank Charges", 15.00),
+    "C2": ("CARRIAGE", 50.00),
+    "PADS": ("PADS TO MATCH ALL CUSHIONS", 0.001),
+}
+
+_ADJECTIVES = ["VINTAGE", "RETRO", "SET OF 3", "SMALL", "LARGE", "JUMBO", "MINI", "REGENCY", "WOODEN", "GLASS",
+               "ENAMEL", "CERAMIC", "PAPER", "HANGING", "FOLDING", "SCANDINAVIAN", "FRENCH", "ANTIQUE", "PACK OF 12"]
+_COLOURS = ["WHITE", "RED", "PINK", "BLUE", "GREEN", "IVORY", "SILVER", "GOLD", "BLACK", "PASTEL", "SPOTTY",
+            "STRIPY", "FLORAL", "CREAM", "HEART"]
+_NOUNS = ["T-LIGHT HOLDER", "LUNCH BAG", "CAKE STAND", "TEA CUP", "DOORMAT", "JAM JAR", "PHOTO FRAME",
+          "BUNTING", "CHRISTMAS DECORATION", "CUSHION COVER", "NAPKINS", "NOTEBOOK", "ALARM CLOCK",
+          "HOT WATER BOTTLE", "STORAGE TIN", "WALL SIGN", "BAKING SET", "PURSE", "CANDLE", "MUG"]
+_COUNTRIES = [("United Kingdom", 0.885), ("Germany", 0.024), ("France", 0.022), ("EIRE", 0.012),
+              ("Spain", 0.008), ("Belgium", 0.007), ("Netherlands", 0.006), ("Switzerland", 0.006),
+              ("Portugal", 0.006), ("Australia", 0.005), ("Norway", 0.005), ("Italy", 0.005),
+              ("Sweden", 0.004), ("Denmark", 0.003), ("Japan", 0.002)]
+
+
+def _retail_catalogue(rng, n=900):
+    """StockCode, Description, UnitPrice and popularity of each product."""
+    codes, descriptions, seen = [], [], set()
+    while len(codes) < n:
+        code = str(rng.integers(20600, 23400))
+        if rng.random() < 0.12:
+            code = str(rng.integers(84000, 90300)) + "ABCDEFG"[rng.integers(0, 7)]
+        text = f"{_ADJECTIVES[rng.integers(len(_ADJECTIVES))]} {_COLOURS[rng.integers(len(_COLOURS))]} " \
+               f"{_NOUNS[rng.integers(len(_NOUNS))]}"
+        if code in seen or text in descriptions:
+            continue
+        seen.add(code)
+        codes.append(code)
+        descriptions.append(text)
+    prices = np.clip(np.round(rng.lognormal(np.log(2.6), 0.75, n), 2), 0.19, 39.95)
+    popularity = 1.0 / np.arange(1, n + 1) ** 0.9
+    return codes, descriptions, prices, popularity / popularity.sum()
+
+
+def _minutes(day: date, rng) -> str:
+    """A timestamp on ``day`` during shop hours, as 'YYYY-MM-DD HH:MM'."""
+    minute = int(rng.integers(8 * 60, 19 * 60))
+    return f"{day.isoformat()} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def _later(when: str, rng) -> str:
+    """A time 5 to 90 minutes after ``when`` on the same day (at most 23:59)."""
+    day, hm = when.split(" ")
+    minute = min(int(hm[:2]) * 60 + int(hm[3:]) + int(rng.integers(5, 91)), 23 * 60 + 59)
+    return f"{day} {minute // 60:02d}:{minute % 60:02d}"
+
+
+def _retail_truth(rng, n_customers: int = 4000) -> list:
+    """``[(CustomerID, segment)]``: the draws made right after the catalogue's."""
+    names = list(SEGMENTS)
+    shares = np.array([SEGMENTS[s]["share"] for s in names])
+    segment_of = rng.choice(len(names), size=n_customers, p=shares / shares.sum())
+    ids = np.sort(rng.choice(np.arange(12346, 18288), size=n_customers, replace=False))
+    return [(cid, names[s]) for cid, s in zip(ids.tolist(), segment_of.tolist())]
+
+
+def online_retail_tables(seed: int = 7) -> tuple:
+    """Build the Online Retail line items and the planted truth.
+
+    Returns ``(lines, truth)``: ``lines`` is a list of dicts in the UCI schema
+    (before invoice numbers are assigned, with a sortable ``_when`` key), and
+    ``truth`` a list of ``(CustomerID, segment)``.
+    """
+    rng = np.random.default_rng(seed)
+    codes, descriptions, prices, popularity = _retail_catalogue(rng)
+    truth = _retail_truth(rng)
+    n_products = len(codes)
+    last_day = LAST_DAY
+    span = (LAST_DAY - FIRST_DAY).days
+    countries = [c for c, _ in _COUNTRIES]
+    weights = np.array([w for _, w in _COUNTRIES])
+    weights = weights / weights.sum()
+
+    invoices = []  # (when, customer, country, [(product, qty)], kind)
+
+    def basket_lines(value):
+        k = 1 + rng.poisson(min(max(value / 40.0, 3.0), 16.0))
+        chosen = rng.choice(n_products, size=min(k, n_products), replace=False, p=popularity)
+        share = rng.dirichlet(np.ones(len(chosen)))
+        qty = np.maximum(1, np.round(share * value / prices[chosen])).astype(int)
+        return list(zip(chosen.tolist(), qty.tolist()))
+
+    for cid, segment in truth:
+        spec = SEGMENTS[segment]
+        country = countries[rng.choice(len(countries), p=weights)]
+        recency = int(rng.integers(spec["recency"][0], spec["recency"][1] + 1))
+        lo, hi = spec["invoices"]
+        n_inv = int(np.round(np.exp(rng.uniform(np.log(lo), np.log(hi + 0.49)))))
+        basket = float(np.exp(rng.uniform(*np.log(spec["basket"]))))
+        last = last_day - timedelta(days=recency - 1)
+        if segment == "new":
+            first = max(FIRST_DAY, last - timedelta(days=int(rng.integers(0, 30))))
+        else:
+            first = max(FIRST_DAY, last - timedelta(days=int(rng.integers(90, span + 1))))
+        window = max((last - first).days, 0)
+        days = sorted(set([window] + rng.integers(0, window + 1, size=n_inv - 1).tolist()))
+        while len(days) < n_inv:  # two invoices may share a day; keep n_inv invoices
+            days.append(days[-1])
+        for d in days:
+            value = basket * float(rng.lognormal(0, 0.3))
+            invoices.append([first + timedelta(days=d), cid, country, basket_lines(value), "sale"])
+
+    # Guest checkouts: no CustomerID, about a fifth of all lines.
+    for _ in range(10500):
+        day = FIRST_DAY + timedelta(days=int(rng.integers(0, span + 1)))
+        invoices.append([day, None, "United Kingdom" if rng.random() < 0.93 else countries[rng.integers(1, 6)],
+                         basket_lines(float(rng.lognormal(np.log(150), 0.6))), "guest"])
+
+    # Wholesale outliers (added as lines below): two huge orders cancelled the same day, three kept.
+    big = [i for i, (cid, s) in enumerate(truth) if s == "big_spenders"]
+    outliers = []
+    for j, qty in zip(rng.choice(big, size=5, replace=False).tolist(), [80995, 74215, 12540, 4800, 3114]):
+        day = FIRST_DAY + timedelta(days=int(rng.integers(30, span - 30)))
+        outliers.append((truth[j][0], day, int(rng.integers(50, n_products)), qty))
+
+    rows = []
+
+    def add(when, invoice_key, code, desc, qty, price, cid, country):
+        rows.append({"_when": when, "_inv": invoice_key, "StockCode": code, "Description": desc,
+                     "Quantity": int(qty), "UnitPrice": float(price), "CustomerID": cid, "Country": country})
+
+    sales = []
+    for k, (day, cid, country, lines, kind) in enumerate(invoices):
+        when = _minutes(day, rng)
+        key = ("C" if kind == "cancel" else "", when, k)
+        for product, qty in lines:
+            price = prices[product] if rng.random() > 0.002 else 0.0  # a few free gifts
+            add(when, key, codes[product], descriptions[product], qty, price, cid, country)
+        if kind == "sale" and cid is not None:
+            sales.append((k, day, cid, country, lines, when))
+        # non-product lines: postage abroad, dotcom postage for guests, manual fixes
+        u = rng.random()
+        if cid is not None and country != "United Kingdom" and u < 0.5:
+            add(when, key, "POST", "POSTAGE", int(rng.integers(1, 4)), 18.0, cid, country)
+        elif cid is None and u < 0.2:
+            add(when, key, "DOT", "DOTCOM POSTAGE", 1, round(float(rng.uniform(5, 900)), 2), cid, country)
+        elif u < 0.006:
+            code = ["M", "BANK CHARGES", "C2", "PADS"][rng.integers(0, 4)]
+            desc, price = PLANTED_NON_PRODUCT_LINES[code]
+            add(when, key, code, desc, 1, price if price is not None else round(float(rng.uniform(0.5, 300)), 2),
+                cid, country)
+
+    for j, (cid, day, product, qty) in enumerate(outliers):
+        when = _minutes(day, rng)
+        add(when, ("", when, 3 * 10**7 + j), codes[product], descriptions[product], qty, prices[product], cid,
+            "United Kingdom")
+        if qty > 50000:  # a typing error, cancelled minutes later
+            later = _later(when, rng)
+            add(later, ("C", later, 3 * 10**7 + j), codes[product], descriptions[product], -qty, prices[product],
+                cid, "United Kingdom")
+
+    # Cancellations: about 3% of sales are partly or wholly cancelled a few days later.
+    for k, day, cid, country, lines, sold in sales:
+        if rng.random() < 0.03:
+            cday = min(day + timedelta(days=int(rng.integers(0, 15))), LAST_DAY)
+            when = _minutes(cday, rng)
+            if when <= sold:  # same day: a cancellation comes after the purchase it cancels
+                when = _later(sold, rng)
+            key = ("C", when, len(invoices) + k)
+            picks = rng.choice(len(lines), size=min(len(lines), 1 + int(rng.integers(0, 3))), replace=False)
+            for p in picks.tolist():
+                product, qty = lines[p]
+                back = qty if rng.random() < 0.7 else max(1, qty // 2)
+                add(when, key, codes[product], descriptions[product], -back, prices[product], cid, country)
+    # ... and some cancel purchases made before the data starts (nothing to match).
+    for j in rng.choice(len(truth), size=60, replace=False).tolist():
+        cid = truth[j][0]
+        when = _minutes(FIRST_DAY + timedelta(days=int(rng.integers(0, 40))), rng)
+        product = int(rng.integers(0, n_products))
+        add(when, ("C", when, 10**7 + j), codes[product], descriptions[product], -int(rng.integers(1, 13)),
+            prices[product], cid, "United Kingdom")
+
+    # Stock adjustments: negative quantity, no customer, no price, not a cancellation.
+    for j in range(180):
+        when = _minutes(FIRST_DAY + timedelta(days=int(rng.integers(0, span + 1))), rng)
+        product = int(rng.integers(0, n_products))
+        add(when, ("", when, 2 * 10**7 + j), codes[product], ["damaged", "?", "check", "wet damaged", "lost"][j % 5],
+            -int(rng.integers(1, 200)), 0.0, None, "United Kingdom")
+
+    # Exact duplicate lines (a double-submitted basket line), about 1%.
+    for i in rng.choice(len(rows), size=len(rows) // 100, replace=False).tolist():
+        rows.append(dict(rows[i]))
+
+    return rows, truth
+
+
+def write_online_retail(path, seed: int = 7) -> Path:
+    """Write ``online_retail.csv.gz``: line items in the UCI Online Retail schema.
+
+    Invoice numbers count up from 536365 in time order, as in the UCI file;
+    cancellations carry a "C" prefix. The planted truth goes to
+    ``online_retail_truth.csv`` (see :func:`write_online_retail_truth`).
+    """
+    rows, _ = online_retail_tables(seed)
+    rows.sort(key=lambda r: (r["_when"], r["_inv"][2], r["_inv"][0]))
+    numbers, next_no = {}, 536365
+    for r in rows:
+        key = r["_inv"]
+        if key not in numbers:
+            numbers[key] = next_no
+            next_no += 1
+        r["InvoiceNo"] = f"{key[0]}{numbers[key]}"
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([r["InvoiceNo"], r["StockCode"], r["Description"], r["Quantity"], r["_when"],
+                         price_text(r["UnitPrice"]), "" if r["CustomerID"] is None else r["CustomerID"], r["Country"]])
+    return write_gzip(path, buf.getvalue().encode("utf-8"))
+
+
+def write_online_retail_truth(path, seed: int = 7) -> Path:
+    """Write ``online_retail_truth.csv``: each customer's planted segment.
+
+    Replays only the draws the truth depends on (the catalogue's, then the
+    customers'), not the 280k lines that follow them.
+    """
+    rng = np.random.default_rng(seed)
+    _retail_catalogue(rng)
+    truth = _retail_truth(rng)
+    text = "CustomerID,segment\n" + "".join(f"{cid},{seg}\n" for cid, seg in truth)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+
+assert set(PLANTED_NON_PRODUCT_LINES) <= NON_PRODUCT_CODES, "plant only codes that rfm knows"
+
+
+def read_online_retail(path) -> pd.DataFrame:
+    """Read the course's ``online_retail.csv.gz`` with its dtypes."""
+    return pd.read_csv(
+        path,
+        dtype={"InvoiceNo": "string", "StockCode": "string", "Description": "string", "Quantity": "int64",
+               "UnitPrice": "float64", "CustomerID": "Int64", "Country": "string"},
+        parse_dates=["InvoiceDate"],
+        date_format="%Y-%m-%d %H:%M",
+    )
+
+
+def read_online_retail_truth(path) -> pd.DataFrame:
+    """Read ``online_retail_truth.csv``: CustomerID, segment."""
+    return pd.read_csv(path, dtype={"CustomerID": "Int64", "segment": "string"})
+
+
+UCI_RENAMES = {"Invoice": "InvoiceNo", "Price": "UnitPrice", "Customer ID": "CustomerID"}
+
+
+def read_uci_online_retail(path) -> pd.DataFrame:
+    """Read the real UCI Online Retail (or Online Retail II) file, if you have it.
+
+    Accepts the CSV export (dates like ``12/1/2010 8:26``) or the ``.xlsx``
+    (needs ``openpyxl``). Online Retail II's column names are renamed to the
+    schema of ``load("online_retail")``, so every course function runs on it.
+    The course never downloads it: bring your own copy.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; download the UCI file yourself and pass its path")
+    if path.suffix.lower() in {".xlsx", ".xls"}:
+        try:
+            df = pd.read_excel(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str})
+        except ImportError as exc:
+            raise ImportError(
+                "reading .xlsx needs openpyxl: `pip install openpyxl`, or save the sheet as CSV"
+            ) from exc
+    else:
+        df = pd.read_csv(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str}, encoding="latin-1")
+    df = df.rename(columns=UCI_RENAMES)
+    require_columns(df, COLUMNS, what=path.name)
+    if not pd.api.types.is_datetime64_any_dtype(df["InvoiceDate"]):
+        us = pd.to_datetime(df["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce")  # the UCI CSV export
+        df["InvoiceDate"] = us if us.notna().all() else parse_dates(df["InvoiceDate"], "InvoiceDate")
+    df["CustomerID"] = pd.to_numeric(df["CustomerID"], errors="coerce").round().astype("Int64")
+    return df
+
+
+DATASETS = [
+    Dataset(
+        name="online_retail",
+        filename="online_retail.csv.gz",
+        description="281k line items of a UK gift shop, Dec 2010 - Dec 2011, UCI Online Retail schema, messy",
+        write=write_online_retail,
+        read=read_online_retail,
+        notebook="01",
+    ),
+    Dataset(
+        name="online_retail_truth",
+        filename="online_retail_truth.csv",
+        description="the planted behaviour segment of each of the 4,000 online_retail customers",
+        write=write_online_retail_truth,
+        read=read_online_retail_truth,
+        notebook="01",
+    ),
+]
