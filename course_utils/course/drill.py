@@ -258,11 +258,10 @@ def parse_item(raw: dict, source: str = "") -> Item:
 
 
 def bank_files(directory=None) -> list:
-    """The topic files of the bank (``pending.json`` included), sorted by name."""
-    if directory is None:
-        base = resources.files(BANK_PACKAGE) / BANK_DIR
-        return sorted((p for p in base.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
-    return sorted(Path(directory).glob("*.json"))
+    """The topic files of the bank sorted by name, then ``pending.json``."""
+    base = resources.files(BANK_PACKAGE) / BANK_DIR if directory is None else Path(directory)
+    return sorted((p for p in base.iterdir() if p.name.endswith(".json")),
+                  key=lambda p: (p.name == PENDING_FILE, p.name))
 
 
 def load_bank(directory=None, include_pending: bool = False) -> dict:
