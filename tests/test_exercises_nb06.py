@@ -342,6 +342,17 @@ def test_the_broken_code_shown_is_the_lessons_broken_pipeline(root):
     assert scope["moved"] == pytest.approx(lesson.moved_broken())
 
 
+@pytest.mark.parametrize("seed", [7, 8])
+def test_each_bug_does_what_the_notebook_says_on_other_draws(seed):
+    """The prose's claims hold beyond the shipped draw: no matching inflates moves, the leak deflates them."""
+    events = lesson.make_weekly_events(seed)
+    fixed = lesson.moved_share(events=events)
+    assert fixed < 0.15
+    assert lesson.moved_share(match=False, events=events) > 3 * fixed
+    assert lesson.moved_share(leak=True, events=events) < fixed
+    assert abs(lesson.moved_share(scale=False, events=events) - fixed) > 0.05
+
+
 def fixed_pipeline(scale=True, bounded=True, match=True):
     from sklearn.cluster import KMeans
     from sklearn.preprocessing import StandardScaler

@@ -6,7 +6,22 @@ as :mod:`course_utils.course.sections` defines it), a ``kind`` (``choice``,
 ``numeric`` or ``written``), a ``prompt``, what judges it (options with feedback,
 an expected number with its known wrong values, or a rubric with a model answer),
 ``hints``, an ``explanation`` shown after every answer, and ``seconds``, the time
-an interviewer would give it.
+an interviewer would give it. A topic file looks like::
+
+    {"topic": "kmeans", "title": "K-Means: scaling, choosing k, validating", "items": [
+      {"id": "kmeans-silhouette-point", "topic": "kmeans", "kind": "numeric",
+       "revisit": "notebooks/01_rfm_kmeans.ipynb#6-choose-k", "seconds": 60,
+       "prompt": "...", "answer": 0.6, "tolerance": 0.005, "expects": "a number between -1 and 1",
+       "mistakes": [{"name": "ratio", "value": 0.4, "message": "That is a / b. ..."}],
+       "hints": ["s = (b - a) / max(a, b)."], "explanation": "..."}]}
+
+A ``choice`` item has ``options`` (``{"a": {"text", "feedback", "correct"}}``) and
+optionally ``"multiple": true``; a ``numeric`` item has ``answer``, ``tolerance``,
+``rel_tolerance``, ``share`` (a percentage given for a share is named), ``expects`` and
+``mistakes``; a ``written`` item has ``rubric`` (``{"a": {"text", "keywords",
+"required"}}``), ``model_answer``, ``weak_answers`` and ``min_words``. Items whose
+section is in a notebook not in the course yet wait in ``pending.json``, each with a
+``pending`` reason; the drill leaves them out.
 
 Answers are judged by the same exercise kinds the notebooks use
 (:class:`~course_utils.course.kinds.ChoiceExercise`,
@@ -38,6 +53,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import zip_longest
 from pathlib import Path
 
 from course_utils.course.answers import AnswerError
@@ -45,6 +61,7 @@ from course_utils.course.declare import Mistake
 from course_utils.course.kinds import ChoiceExercise, NumericExercise, Option, RubricItem, WrittenExercise
 
 __all__ = [
+    "BankError",
     "INTERVALS",
     "Item",
     "Session",
@@ -316,7 +333,8 @@ def schedule(entry: dict | None, correct: bool, now: float) -> dict:
 
 
 def due_items(bank: dict, state: dict, now: float, topic: str | None = None) -> list:
-    """Items due at ``now``: those seen before, most overdue first, then those never asked, in bank order."""
+    """Items due at ``now``: those seen before, most overdue first, then those never asked, one topic at a time
+    in turn (in bank order within a topic)."""
     seen, fresh = [], []
     for item in bank.values():
         if topic is not None and item.topic != topic:
@@ -327,7 +345,11 @@ def due_items(bank: dict, state: dict, now: float, topic: str | None = None) -> 
         elif float(entry.get("due", 0)) <= now:
             seen.append((float(entry.get("due", 0)), item))
     seen.sort(key=lambda pair: pair[0])
-    return [item for _, item in seen] + fresh
+    by_topic: dict = {}
+    for item in fresh:
+        by_topic.setdefault(item.topic, []).append(item)
+    mixed = [item for group in zip_longest(*by_topic.values()) for item in group if item is not None]
+    return [item for _, item in seen] + mixed
 
 
 def mock_items(bank: dict, n: int, seed: int = 0, topic: str | None = None) -> list:

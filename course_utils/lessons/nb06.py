@@ -402,9 +402,13 @@ def weekly_segments(events: pd.DataFrame, week: int, scale: bool = True, leak: b
     return pd.Series(labels, index=feats.index, name="segment")
 
 
-def moved_share(scale: bool = True, leak: bool = False, match: bool = True, weeks=(7, 8)) -> float:
-    """Share of customers active in both weeks whose segment changed, with any of the three bugs."""
-    events = weekly_events.shared()
+def moved_share(scale: bool = True, leak: bool = False, match: bool = True, weeks=(7, 8), events=None) -> float:
+    """Share of customers active in both weeks whose segment changed, with any of the three bugs.
+
+    ``events`` defaults to the drill's orders; pass another draw of :func:`make_weekly_events` to check
+    that the bugs do the same elsewhere.
+    """
+    events = weekly_events.shared() if events is None else events
     before, after = (weekly_segments(events, w, scale, leak) for w in weeks)
     both = before.index.intersection(after.index)
     b, a = before[both].to_numpy(), after[both].to_numpy()
