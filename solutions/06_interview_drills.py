@@ -120,8 +120,8 @@ print(f"silhouette of the pair on R, F, M only: {lesson.fixed(sil_rfm_only)}")
 # ### Exercise q2: what tells them apart?
 #
 # Make `explanation` with `clustering.explain_clusters`: a shallow decision tree trained to
-# tell the two segments apart. Give it the features in their **original units**
-# (`customers[features]`), so its rules read in days, orders, pounds and shares.
+# tell the two segments apart. Choose its rows and columns so that its rules answer the
+# stakeholders' question in units they know: days, orders, pounds and shares.
 
 # %%
 # BEGIN SOLUTION: A decision-tree surrogate of the two look-alike segments, in original units.
