@@ -8,6 +8,7 @@ progress                show your latest check outcomes per notebook
 data                    list, verify or restore the shipped datasets
 notebooks               regenerate notebooks from solutions/*.py (authors)
 new-notebook NN name    start a new notebook: source, exercises, lesson, tests, README rows (authors)
+drill                   interview drills: the questions due, or --mock N for a timed mock interview
 """
 
 from __future__ import annotations
@@ -24,6 +25,26 @@ def _positive(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of minutes, got {text!r}")
     return value
 
 
@@ -60,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--title", help="the title (default: the name in words)")
     s.add_argument("--level", default="intermediate", help="beginner, intermediate, advanced or all")
     s.add_argument("--root", default=".", help="course root (default: .)")
+
+    dr = sub.add_parser("drill", help="interview drills: what is due, or a timed mock interview")
+    dr.add_argument("--mock", type=_count, metavar="N", help="a mock interview of N mixed questions")
+    dr.add_argument("--minutes", type=_minutes, metavar="M",
+                    help="the time budget (default for --mock: the questions' own budgets added up)")
+    dr.add_argument("--seed", type=int, metavar="S", help="which questions a mock draws (default: a new draw)")
+    dr.add_argument("--topic", metavar="T", help="only this topic (--list shows them)")
+    dr.add_argument("--list", action="store_true", help="list the topics and questions, and what is due")
+    dr.add_argument("--limit", type=_count, default=10, metavar="N",
+                    help="at most N due questions in one session (default 10)")
     return parser
 
 
@@ -125,6 +156,10 @@ def main(argv=None) -> int:
         if not changed:
             print("all notebooks up to date")
         return 1 if (args.check and changed) else 0
+    if args.command == "drill":
+        from course_utils.course import drill
+
+        return drill.main(args)
     if args.command == "new-notebook":
         from course_utils.course import scaffold
 
