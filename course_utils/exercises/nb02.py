@@ -372,7 +372,7 @@ class Stability(ValueExercise):
         "See solution().",
     ]
     solution_code = """
-    def stability(X, k, n_resamples=10, random_state=0):
+    def bootstrap_ari(X, k, n_resamples=10, random_state=0):
         X = np.asarray(X, dtype=float)
         rng = np.random.default_rng(random_state)
         labellings = []
@@ -381,6 +381,9 @@ class Stability(ValueExercise):
             model = KMeans(k, n_init=3, random_state=random_state + b).fit(X[rows])
             labellings.append(model.predict(X))  # every fit labels the same rows
         return float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(labellings, 2)]))
+
+
+    stability = bootstrap_ari
     """
     mistakes = (
         Mistake("not_reproducible",
