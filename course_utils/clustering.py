@@ -606,3 +606,201 @@ def explain_clusters(features, labels, max_depth: int = 3, random_state: int = 0
     importances = pd.Series(tree.feature_importances_, index=names).sort_values(ascending=False, kind="stable")
     rules = export_text(tree, feature_names=names, decimals=2)
     return ClusterExplanation(tree, names, fidelity, importances, rules)
+
+
+# -- density clustering: choosing eps ---------------------------------------------------------
+def k_distances(X, min_samples: int = 5) -> np.ndarray:
+    """Distance from every row to its ``min_samples``-th nearest row (the row itself counts), sorted.
+
+    This is DBSCAN's own yardstick: with ``DBSCAN(eps, min_samples)`` a row is a
+    core point exactly when this distance is at most ``eps``. Plotted in
+    increasing order, the curve is flat inside the groups and rises steeply at
+    the rows in sparse regions; an ``eps`` near the bend keeps the groups and
+    leaves the sparse rows as noise (see :func:`suggest_eps`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), scaled as you will cluster it
+    min_samples : int
+        The ``min_samples`` you will give DBSCAN (at least 2, fewer than the rows).
+
+    Returns
+    -------
+    numpy array of n_samples distances, smallest first.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    arr = check_features(X)
+    k = whole_number(min_samples, "min_samples", minimum=2)
+    if k >= len(arr):
+        raise ValueError(f"min_samples={k} must be smaller than the number of rows ({len(arr)})")
+    dist = NearestNeighbors(n_neighbors=k).fit(arr).kneighbors(arr)[0][:, -1]
+    return np.sort(dist)
+
+
+def suggest_eps(X, min_samples: int = 5) -> float:
+    """An ``eps`` for DBSCAN at the bend of the sorted k-distance curve (Kneedle style).
+
+    Both axes are scaled to [0, 1] and the bend is the point farthest below the
+    straight line from the first to the last point. It is a starting point, not
+    an answer: when the groups differ in density the curve has several bends and
+    no single ``eps`` suits them all (HDBSCAN, which tries every ``eps``, does).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), scaled as you will cluster it
+    min_samples : int
+
+    Returns
+    -------
+    float
+    """
+    d = k_distances(X, min_samples)
+    if np.ptp(d) == 0:
+        raise ValueError("every row has the same k-distance (duplicated or evenly spaced rows); "
+                         "there is no bend to read an eps from")
+    x = np.linspace(0.0, 1.0, len(d))
+    y = (d - d[0]) / np.ptp(d)
+    return float(d[int(np.argmax(x - y))])
+
+
+# -- silhouette diagram -----------------------------------------------------------------------
+def silhouette_diagram(X, labels, ax=None, noise=-1, title: str | None = None):
+    """Draw every row's silhouette, sorted within its cluster (the "knife" plot).
+
+    Each cluster is a blade: wide and long means most of its rows sit well
+    inside it; a blade with a tail below 0 holds rows closer to another cluster.
+    The dashed line is the mean silhouette, the single number that hides all of
+    this. Rows labelled ``noise`` (DBSCAN's and HDBSCAN's -1) have no cluster and
+    are left out (the title says how many).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), scaled as it was clustered
+    labels : array-like of n_samples cluster labels
+    ax : matplotlib axes, optional
+    noise : label of unassigned rows, or None when every row has a cluster
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib axes
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import silhouette_samples
+
+    arr = check_features(X)
+    lab = _check_labels(labels, len(arr))
+    keep = np.ones(len(lab), bool) if noise is None else lab != noise
+    clusters = np.unique(lab[keep])
+    if len(clusters) < 2 or len(clusters) >= keep.sum():
+        raise ValueError(f"labels must hold from 2 to (rows - 1) clusters besides noise, got {len(clusters)} "
+                         f"cluster(s) on {int(keep.sum())} rows")
+    values = silhouette_samples(arr[keep], lab[keep])
+    kept = lab[keep]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    y0 = 0
+    gap = max(2, int(0.01 * len(values)))
+    ticks = []
+    for i, c in enumerate(clusters):
+        v = np.sort(values[kept == c])
+        ax.fill_betweenx(np.arange(y0, y0 + len(v)), 0, v, color=plt.cm.tab10(i % 10), alpha=0.8, lw=0)
+        ticks.append(y0 + len(v) / 2)
+        y0 += len(v) + gap
+    ax.axvline(values.mean(), color="k", ls="--", lw=1, label=f"mean {values.mean():.2f}")
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_yticks(ticks, [str(c) for c in clusters])
+    dropped = int((~keep).sum())
+    ax.set(xlabel="silhouette", ylabel="cluster (rows sorted by silhouette)",
+           title=title or ("Silhouette of every row" + (f" ({dropped} noise rows left out)" if dropped else "")))
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+# -- is there any structure? a null comparison -------------------------------------------------
+def permute_columns(X, random_state: int = 0) -> np.ndarray:
+    """A copy of ``X`` with each column shuffled on its own.
+
+    Every column keeps its values (its distribution), but which values sit
+    together in a row is random: any relation between the columns, clusters
+    included, is destroyed. The copy is the "no structure" version of the data.
+    """
+    arr = check_features(X)
+    rng = np.random.default_rng(random_state)
+    return np.column_stack([rng.permutation(col) for col in arr.T])
+
+
+class NullComparison:
+    """A score on the data against the same score on copies with the structure destroyed.
+
+    Attributes
+    ----------
+    observed : float
+        The score on the data.
+    null : numpy array
+        The score on each column-permuted copy.
+    p_value : float
+        ``(1 + copies scoring at least observed) / (1 + copies)``: small when the
+        data scores higher than structure-free data almost always does.
+    """
+
+    def __init__(self, observed, null):
+        self.observed = float(observed)
+        self.null = np.asarray(null, dtype=float)
+        self.p_value = float((1 + np.sum(self.null >= self.observed)) / (1 + len(self.null)))
+
+    @property
+    def excess(self) -> float:
+        """How far the data's score is above the copies' mean score."""
+        return self.observed - float(self.null.mean())
+
+    def __repr__(self):
+        return (f"NullComparison(observed={self.observed:.3f}, null mean={self.null.mean():.3f} "
+                f"(max {self.null.max():.3f}, {len(self.null)} copies), p_value={self.p_value:.3f})")
+
+
+def null_comparison(X, score, n_permutations: int = 19, random_state: int = 0) -> NullComparison:
+    """Compare ``score(X)`` with the score on copies of ``X`` whose columns are shuffled independently.
+
+    A clustering score (silhouette, Calinski-Harabasz, ...) is high on some data
+    without any groups; the question is whether it is higher than on the *same*
+    columns with their relations destroyed (:func:`permute_columns`). A small
+    ``p_value`` says the columns are related in a way shuffled copies are not. It
+    does not say that the relation is groups: one elongated cloud (correlated
+    columns, no groups) beats its shuffled copies too.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features), scaled as you will cluster it
+    score : callable
+        ``score(X) -> float``, higher meaning more structure, e.g.
+        ``lambda Z: silhouette_score(Z, KMeans(3, n_init=4, random_state=0).fit_predict(Z))``.
+    n_permutations : int
+        The number of shuffled copies (19 gives a smallest possible p-value of 0.05).
+    random_state : int
+
+    Returns
+    -------
+    NullComparison
+    """
+    arr = check_features(X)
+    if not callable(score):
+        raise TypeError(f"score must be a function of the data returning a number, got {type(score).__name__}")
+    n = whole_number(n_permutations, "n_permutations")
+
+    def run(data, what):
+        value = score(data)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"score must return one number, got {type(value).__name__} on {what}") from None
+        if not np.isfinite(value):
+            raise ValueError(f"score returned {value} on {what}; it must return a finite number")
+        return value
+
+    observed = run(arr, "the data")
+    rng = np.random.default_rng(random_state)
+    seeds = rng.integers(0, 2**32 - 1, size=n)
+    null = [run(permute_columns(arr, int(s)), f"shuffled copy {i + 1}") for i, s in enumerate(seeds)]
+    return NullComparison(observed, null)
