@@ -86,3 +86,18 @@ def test_readme_lists_every_place_a_new_notebook_touches(root):
     section = text[text.index("## For course authors"):]
     missing = [path for path, _ in scaffold.TOUCHES if f"`{path}`" not in section]
     assert not missing, f"README's course-author section does not list: {missing}"
+
+
+def test_a_planned_syllabus_row_becomes_the_new_notebooks_row(tree, cleanup_modules):
+    readme = tree / "README.md"
+    text = readme.read_text()
+    lines = text.split("\n")
+    head = next(i for i, line in enumerate(lines) if line.strip().startswith("| # | notebook |"))
+    lines.insert(head + 2, "| 96 | something new | advanced | what it teaches | planned |")
+    readme.write_text("\n".join(lines))
+    scaffold.scaffold(tree, "96", "something_new", title="Something new")
+    text = readme.read_text()
+    assert "| 96 | Something new |" in text
+    assert "| 96 | something new | advanced | what it teaches | planned |" not in text
+    for name in ("course_utils.exercises.nb96", "course_utils.lessons.nb96"):
+        sys.modules.pop(name, None)

@@ -199,6 +199,9 @@ def _insert_row(text: str, header_start: str, row: str, nb_id: str) -> str:
     while end < len(lines) and lines[end].strip().startswith("|"):
         m = re.match(r"\s*\|\s*(\d\d)\b", lines[end])
         if m and m.group(1) == nb_id:
+            if lines[end].rstrip().endswith("| planned |"):  # the syllabus announced it: the row becomes real
+                lines[end] = row
+                return "\n".join(lines)
             raise ValueError(f"README.md already lists notebook {nb_id} in the table {header_start!r}")
         if at is None and m and m.group(1) > nb_id:
             at = end
