@@ -394,8 +394,8 @@ k = q6.answer_or_reference(k)
 # meets.
 
 # %%
-row = table.loc[k]
 # BEGIN SOLUTION: Your argument for k, as you would say it to the CRM lead (a string).
+row = table.loc[k]
 argument = (
     f"I would present {k} segments. Among the ks that come back on resampled data (bootstrap ARI "
     f"{row['mean_ari']:.2f} for {k}), {k} has the best silhouette ({row['silhouette']:.2f}). One segment fewer "

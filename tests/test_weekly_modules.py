@@ -379,3 +379,5 @@ def test_psi_alert_bad_input():
         monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], n_shuffles=10)
     with pytest.raises(ValueError, match="threshold"):
         monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], threshold=-1)
+    with pytest.raises(ValueError, match="bins must be a whole number >= 2, got 1"):
+        monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], bins=1)
