@@ -49,7 +49,7 @@ def main():
         t0 = time.perf_counter()
         path = dashboard.build_dashboard(store, Path(store_dir) / "dashboard.html")
         dash = time.perf_counter() - t0
-    print(f"incremental update (partial_fit + predict), median over weeks 4-12: {np.median(updates) * 1000:.1f} ms")
+    print(f"incremental update (one Mini-Batch step + predict), median, weeks 4-12: {np.median(updates) * 1000:.1f} ms")
     print(f"full refit (K-Means, 10 restarts, last 3 weeks), median:          {np.median(refits) * 1000:.1f} ms")
     print(f"ratio refit / update: median {np.median(ratios):.0f}x, lowest {min(ratios):.0f}x  (target >= 10x)")
     print(f"dashboard, 9 weeks, {path.stat().st_size / 1e6:.1f} MB: {dash:.2f} s  (target < 5 s)")

@@ -10,7 +10,9 @@
   how many viewers sit in segments no persona rule fits.
 * :func:`psi`: population stability index of a feature or of segment sizes,
   with the usual reading: below 0.1 stable, 0.1 to 0.25 moderate shift, above
-  0.25 significant shift (:func:`psi_level`).
+  0.25 significant shift (:func:`psi_level`). Those lines hold for large
+  samples only: :func:`psi_alert` also asks whether the PSI is more than the
+  noise of samples that size.
 * :func:`cohort_drift` and :func:`drift_alerts`: did last week's segments
   behave differently this week? Behaviour moves the week it changes; segments
   built on a window of weeks follow a week later, so alerts watch behaviour.
@@ -21,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
+
+from course_utils.validation import whole_number
 
 PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25
 NEW, GONE = "new", "gone"
@@ -102,6 +106,23 @@ def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "
     return float((named.isna() | (named == unassigned)).mean())
 
 
+def _psi_inputs(expected, actual):
+    e, a = pd.Series(expected).dropna(), pd.Series(actual).dropna()
+    if len(e) == 0 or len(a) == 0:
+        raise ValueError(f"psi needs values on both sides, got {len(e)} expected and {len(a)} actual")
+    return e, a
+
+
+def _is_numeric(e: pd.Series, a: pd.Series, bins: int) -> bool:
+    return pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
+
+
+def _psi_of_shares(e_share, a_share):
+    """PSI of share vectors (last axis: bins), empty bins floored at 0.0001."""
+    e_share, a_share = np.maximum(e_share, 1e-4), np.maximum(a_share, 1e-4)
+    return np.sum((a_share - e_share) * np.log(a_share / e_share), axis=-1)
+
+
 def psi(expected, actual, bins: int = 10) -> float:
     """Population stability index of ``actual`` against ``expected``.
 
@@ -110,12 +131,15 @@ def psi(expected, actual, bins: int = 10) -> float:
     anything else (segment labels, strings) is compared category by category.
     ``PSI = sum((a - e) * ln(a / e))`` over bins, with empty bins floored at
     0.0001 so a category that appears or vanishes counts without dividing by 0.
+
+    PSI has a noise floor: two samples of one distribution give about
+    ``(bins - 1) * (1/n + 1/m)`` on average, and more for small samples, where
+    empty bins cost a lot (about 0.5 for two samples of 50 in 10 bins, where
+    the formula says 0.36). So the 0.1 / 0.25 readings only mean something for
+    large samples; :func:`psi_alert` takes sample size into account.
     """
-    e, a = pd.Series(expected).dropna(), pd.Series(actual).dropna()
-    if len(e) == 0 or len(a) == 0:
-        raise ValueError(f"psi needs values on both sides, got {len(e)} expected and {len(a)} actual")
-    numeric = pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
-    if numeric:
+    e, a = _psi_inputs(expected, actual)
+    if _is_numeric(e, a, bins):
         # Interior cut points at the quantiles of expected; a value equal to a cut
         # point goes left, so a spike (say, the many zeros of a genre share) is a
         # bin of its own instead of sharing one with the small values above it.
@@ -126,8 +150,105 @@ def psi(expected, actual, bins: int = 10) -> float:
         cats = sorted(set(e.astype(str)) | set(a.astype(str)))
         e_share = e.astype(str).value_counts(normalize=True).reindex(cats, fill_value=0).to_numpy()
         a_share = a.astype(str).value_counts(normalize=True).reindex(cats, fill_value=0).to_numpy()
-    e_share, a_share = np.maximum(e_share, 1e-4), np.maximum(a_share, 1e-4)
-    return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))
+    return float(_psi_of_shares(e_share, a_share))
+
+
+def _shuffled_psi(e: pd.Series, a: pd.Series, bins: int, n_shuffles: int, rng) -> np.ndarray:
+    """PSI of ``n_shuffles`` random re-splits of the pooled values into groups of len(e) and len(a)."""
+    n = len(e)
+    numeric = _is_numeric(e, a, bins)
+    if numeric:
+        pooled = np.concatenate([e.to_numpy(dtype=float), a.to_numpy(dtype=float)])
+        k = bins
+    else:
+        pooled, cats = pd.factorize(pd.concat([e.astype(str), a.astype(str)], ignore_index=True))
+        k = len(cats)
+    out = []
+    chunk = max(1, 4_000_000 // (len(pooled) * (k if numeric else 1)))  # bounded memory for large samples
+    for start in range(0, n_shuffles, chunk):
+        r = min(chunk, n_shuffles - start)
+        split = rng.permuted(np.broadcast_to(pooled, (r, len(pooled))), axis=1)
+        offsets = k * np.arange(r)[:, None]
+        if numeric:
+            cuts = np.quantile(split[:, :n], np.linspace(0, 1, bins + 1)[1:-1], axis=1).T  # cut points per row
+            # the bin of a value is how many cut points lie strictly below it (equal goes left, as in psi); a
+            # repeated cut point adds a bin that is empty on both sides, which adds nothing to the PSI
+            idx = (split[:, :, None] > cuts[:, None, :]).sum(axis=2) + offsets
+        else:
+            idx = split + offsets
+        E = np.bincount(idx[:, :n].ravel(), minlength=k * r).reshape(r, k) / n
+        A = np.bincount(idx[:, n:].ravel(), minlength=k * r).reshape(r, k) / (len(pooled) - n)
+        out.append(_psi_of_shares(E, A))
+    return np.concatenate(out)
+
+
+def psi_alert(expected, actual, bins: int = 10, *, threshold: float = None, false_alarm_rate: float = 0.01,
+              n_shuffles: int = 999, random_state: int = 0) -> bool:
+    """Should this PSI raise an alert? Only if it is large *and* more than noise.
+
+    Two samples of one distribution do not give a PSI of 0: their mean PSI is
+    about ``(bins - 1) * (1/n + 1/m)``, so 0.25 is reached by noise alone in
+    most pairs of samples of 50. The alert fires when both hold:
+
+    * ``psi(expected, actual, bins) >= threshold`` (the "significant" line, 0.25);
+    * the PSI is larger than what shuffling the two samples together gives in
+      all but ``false_alarm_rate`` of ``n_shuffles`` re-splits (a permutation
+      test: under "same distribution" any split of the pooled values is as
+      likely as the observed one).
+
+    So two samples of one distribution alert in about ``false_alarm_rate`` of
+    cases at any size, ties and categories included, and large samples keep the
+    plain 0.25 rule (noise there is far below it).
+
+    Parameters
+    ----------
+    expected, actual : array-like
+        The two samples (numbers, or categories such as segment labels).
+    bins : int
+        As in :func:`psi`.
+    threshold : float, optional
+        The PSI an alert needs at least; default :data:`PSI_SIGNIFICANT` (0.25).
+    false_alarm_rate : float
+        The share of same-distribution pairs allowed to alert (0.01).
+    n_shuffles : int
+        Re-splits for the noise estimate; the test can go no lower than
+        ``1 / (n_shuffles + 1)``.
+    random_state : int
+        Seed of the shuffles: the same data gives the same answer.
+
+    Returns
+    -------
+    bool
+    """
+    bins = whole_number(bins, "bins", 2)
+    threshold = PSI_SIGNIFICANT if threshold is None else threshold
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
+            or not threshold >= 0:
+        raise ValueError(f"threshold must be a PSI value >= 0 such as 0.25, got {threshold!r}")
+    if isinstance(false_alarm_rate, bool) or not isinstance(false_alarm_rate, (int, float, np.floating)) \
+            or not 0 < false_alarm_rate < 1:
+        raise ValueError(f"false_alarm_rate must be a share between 0 and 1 such as 0.01, got {false_alarm_rate!r}")
+    if isinstance(n_shuffles, bool) or not isinstance(n_shuffles, (int, np.integer)) or n_shuffles < 1:
+        raise ValueError(f"n_shuffles must be a whole number >= 1 such as 999, got {n_shuffles!r}")
+    if n_shuffles + 1 < 1 / false_alarm_rate:
+        raise ValueError(f"{n_shuffles} shuffles cannot show a false alarm rate of {false_alarm_rate}; "
+                         f"use n_shuffles >= {int(np.ceil(1 / false_alarm_rate)) - 1}")
+    value = psi(expected, actual, bins)
+    if value < threshold:
+        return False
+    e, a = _psi_inputs(expected, actual)
+    if min(len(e), len(a)) >= 500:
+        # Large samples: noise is close to (1/n + 1/m) * chi-square(bins - 1). Shuffling is only needed
+        # when the PSI is within a wide margin of its high quantile.
+        from scipy.stats import chi2
+
+        df = (len(np.unique(np.quantile(e.to_numpy(dtype=float), np.linspace(0, 1, bins + 1)[1:-1]))) + 1
+              if _is_numeric(e, a, bins) else pd.concat([e, a]).astype(str).nunique()) - 1
+        if value > 2 * chi2.ppf(1 - false_alarm_rate / 10, max(df, 1)) * (1 / len(e) + 1 / len(a)):
+            return True
+    noise = _shuffled_psi(e, a, bins, int(n_shuffles), np.random.default_rng(random_state))
+    p_value = (1 + int(np.sum(noise >= value))) / (n_shuffles + 1)
+    return bool(p_value <= false_alarm_rate)
 
 
 def psi_level(value: float) -> str:
@@ -139,7 +260,11 @@ def psi_level(value: float) -> str:
     return "stable"
 
 
-MIN_COHORT = 50
+#: The smallest cohort :func:`cohort_drift` judges. PSI's noise floor falls with
+#: sample size: two samples of one distribution (10 bins) cross the 0.25 line
+#: in about three quarters of draws at 50 viewers each, a fifth at 100, and
+#: about 1% at 200. Below 200, compare with :func:`psi_alert` instead.
+MIN_COHORT = 200
 
 
 def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd.DataFrame, columns,
@@ -150,7 +275,8 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
     ``weekly_features(..., window=1)``), indexed by user. For the viewers of
     segment s last week who were active both weeks, compare their feature
     distributions this week with last week. Segments with fewer than
-    ``min_size`` such viewers get NaN (too few to judge).
+    ``min_size`` such viewers get NaN: at smaller sizes noise alone reaches
+    the 0.25 line too often (see :data:`MIN_COHORT`).
     """
     previous_labels = _labels(previous_labels, "previous_labels")
     for name, frame in (("previous", previous), ("current", current)):

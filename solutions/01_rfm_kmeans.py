@@ -26,9 +26,10 @@
 # - **Monetary**: how much money in total.
 #
 # You will clean the transactions, compute RFM, score it on the classic grid, then let
-# K-Means find groups, choose how many, name them, and check them against the truth that
-# was planted in this synthetic data. Running time: under a minute. Learner time: about
-# two hours.
+# K-Means find groups, argue how many, read and name them, and check them against the truth
+# that was planted in this synthetic data, and learn what the diagnostics look like when
+# there is little structure to find. Running time: under a minute. Learner time: about two
+# hours.
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
@@ -40,12 +41,14 @@ strict_mode(True)
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score
+from sklearn.datasets import make_blobs
+from sklearn.decomposition import PCA
+from sklearn.metrics import adjusted_rand_score, silhouette_samples
 from sklearn.preprocessing import StandardScaler
 
 from course_utils import clustering, data, rfm
-from course_utils.exercises.nb01 import ____, q1, q2, q3, q4, q5, q6, q7, q8
+from course_utils.exercises.nb01 import ____, q1, q2, q3, q4, q5, q6, q7, q8, q9
+from course_utils.lessons import nb01
 
 pd.set_option("display.max_columns", 12)
 
@@ -68,15 +71,16 @@ raw.head()
 # %%
 pd.DataFrame({
     "missing": raw.isna().sum(),
+    "missing %": (100 * raw.isna().mean()).round(1),
     "negative": raw.select_dtypes("number").lt(0).sum(),  # numbers only; text cannot be negative
-}).fillna(0).astype(int)
+}).fillna(0)
 
 # %%
 raw[["Quantity", "UnitPrice"]].describe().round(2)
 
 # %% [markdown]
-# A fifth of the lines have no `CustomerID` (guest checkouts), some quantities are
-# negative, and the extremes are absurd: someone ordered tens of thousands of one item.
+# More than a fifth of the lines (22.6%) have no `CustomerID` (guest checkouts), some
+# quantities are negative, and the extremes are absurd: someone ordered 80,995 of one item.
 #
 # ## 2. Clean
 #
@@ -199,11 +203,18 @@ r_score = pd.qcut(rfm_table["recency"].rank(method="first"), 5, labels=[5, 4, 3,
 q4.check(r_score)
 
 # %% [markdown]
-# Why rank before `qcut`? Frequency has massive ties (a third of customers ordered twice),
-# so quintile edges collide and `pd.qcut(rfm_table["frequency"], 5)` fails. Ranking with
-# `method="first"` breaks ties by row order, which is arbitrary: two identical customers
-# can get different scores. `rfm.rfm_scores` takes the other deliberate choice: tied
-# customers always share a score, even if a band ends up larger than a fifth.
+# Why rank before `qcut`? Look at how many customers share a frequency:
+
+# %%
+orders = rfm_table["frequency"].value_counts(normalize=True)
+print(f"customers with 1 order: {orders[1]:.0%}; with 2 orders: {orders[2]:.0%}")
+
+# %% [markdown]
+# Frequency has massive ties (24% of customers ordered once, 30% twice), so quintile edges
+# collide and `pd.qcut(rfm_table["frequency"], 5)` fails. Ranking with `method="first"`
+# breaks ties by row order, which is arbitrary: two identical customers can get different
+# scores. `rfm.rfm_scores` takes the other deliberate choice: tied customers always share a
+# score, even if a band ends up larger than a fifth.
 
 # %%
 scores = rfm.rfm_scores(rfm_table)
@@ -222,11 +233,13 @@ plt.show()
 # The grid is transparent and needs no model, but its cells are fixed in advance: it
 # cannot discover a group it has no cell for (say, customers who order rarely but spend a
 # fortune). Clustering can.
+
+# %% [markdown]
+# ## 5. Transform and scale: what K-Means needs
 #
-# ## 5. Log and scale: what goes wrong without
-#
-# K-Means groups points by distance. Two problems with raw RFM: the units differ wildly
-# (monetary reaches tens of thousands, frequency tens), and all three are skewed.
+# K-Means groups points by straight-line distance. Two problems with raw RFM: the units
+# differ wildly (monetary reaches tens of thousands, frequency tens), and all three columns
+# are skewed, with long right tails.
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(10, 2.8))
@@ -239,13 +252,17 @@ fig.suptitle("Raw RFM: different scales, long right tails", y=1.03)
 plt.show()
 
 # %% [markdown]
-# ### Exercise q5: log, then standardise
+# ### Exercise q5: the features K-Means will see
 #
-# Build `X`: `np.log1p` of the three columns (log of 1 + x, safe at zero), then
-# `StandardScaler` so each column has mean 0 and standard deviation 1.
+# Build `X`, one row per customer of `rfm_table` and three columns (recency, frequency,
+# monetary, in that order), transformed so that K-Means can use them. Decide what to do
+# about each problem the histograms show, and in which order. `np` and
+# `sklearn.preprocessing` are at hand. `q5.hint()` helps if you are unsure.
 
 # %%
-# BEGIN SOLUTION: log1p of recency, frequency, monetary, then standardised.
+# BEGIN SOLUTION: X: the three RFM columns, transformed for K-Means (an array of shape (customers, 3)).
+# The tails: a log pulls them in (log1p is safe at 0). The scales: standardise, so that each
+# column weighs the same in a distance. Log first: standardised values can be negative.
 X = StandardScaler().fit_transform(np.log1p(rfm_table[["recency", "frequency", "monetary"]]))
 # END SOLUTION
 q5.check(X)
@@ -254,16 +271,55 @@ q5.check(X)
 X = q5.answer_or_reference(X)
 
 # %% [markdown]
-# ## 6. Choose k
+# ## 6. What K-Means assumes
+#
+# K-Means puts every point with its nearest centre and moves each centre to the mean of its
+# points. That simple rule carries assumptions worth saying out loud:
+#
+# - **every customer belongs to exactly one group**: there is no "none of these" (noise);
+# - **groups are round blobs of similar spread** in the space you give it: the border between
+#   two clusters is a straight line half-way between their centres;
+# - **distance means the same in every direction**: which is why you scaled;
+# - **means summarise a group**: so a few extreme values pull a centre (which is why you
+#   took the log);
+# - **k is given**: the algorithm will return k groups whether or not they exist.
+#
+# Here is one assumption failing: three groups that are long and thin, not round.
+
+# %%
+points, planted_groups = make_blobs(n_samples=600, centers=3, random_state=170)
+points = points @ np.array([[0.6, -0.64], [-0.41, 0.85]])  # stretch the round blobs into long thin ones
+kmeans_groups = clustering.kmeans(3).fit_predict(points)
+stretched_ari = adjusted_rand_score(planted_groups, kmeans_groups)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharex=True, sharey=True)
+for ax, groups, title in [(axes[0], planted_groups, "the planted groups"),
+                          (axes[1], kmeans_groups, f"K-Means, k = 3 (ARI {stretched_ari:.2f})")]:
+    ax.scatter(points[:, 0], points[:, 1], c=groups, s=8, cmap="viridis")
+    ax.set(title=title, xlabel="feature 1", ylabel="feature 2")
+plt.show()
+
+# %% [markdown]
+# Even with the right k, K-Means cuts across the long groups (an ARI of 0.58 against the
+# planted ones): its straight borders between round cells cannot follow them. After the log
+# and the scaling, RFM data is closer to blobs, so K-Means is a fair first tool here.
+# Notebook 02 shows the algorithms for the other shapes (hierarchical clustering, DBSCAN,
+# Gaussian mixtures).
+#
+# ## 7. Choose k
 #
 # K-Means needs the number of clusters up front. Three views, each imperfect:
 #
-# - **elbow**: inertia falls as k grows; look for where the fall slows (the knee);
+# - **elbow**: inertia (the squared distances to the centres) falls as k grows; look for
+#   where the fall slows (the knee);
 # - **silhouette**: how much closer points are to their own cluster than to the next;
 # - **stability**: fit on bootstrap resamples; a real structure comes back each time.
+#
+# `clustering.k_summary(X, range(2, 11), random_state=0, n_resamples=10)` computes all
+# three; it fits K-Means about a hundred times, so the course keeps one result per kernel
+# (`nb01.k_summary` computes it once for these features).
 
 # %%
-summary = clustering.k_summary(X, range(2, 11), random_state=0, n_resamples=10)
+summary = nb01.k_summary(X)  # clustering.k_summary(X, range(2, 11), random_state=0, n_resamples=10), once
 knee = clustering.find_knee(summary["k"], summary["inertia"])
 summary.round(3)
 
@@ -286,52 +342,84 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The views disagree, as they usually do: the knee says one thing, the silhouette peaks
-# at another, and stability falls off past some point. The elbow in particular is often
-# ambiguous; never let it decide alone. A rule you can defend in a meeting: **keep the
-# ks that are stable (bootstrap ARI at least 0.85) and within 0.05 of the best silhouette;
-# among those, take the largest**, since more segments are more actionable as long as
-# they are real.
+# The views disagree, as they usually do. Teams settle it with a convention, and there are
+# several in use. Call a k **stable** when its bootstrap ARI is at least 0.85, and
+# **defensible** when it is stable and its silhouette is within 0.05 of the best
+# (`clustering.defensible_ks`). Each convention below is defensible; none is a law:
+
+# %%
+table = summary.set_index("k")
+stable = table[table["mean_ari"] >= 0.85]
+defensible = clustering.defensible_ks(summary)
+conventions = pd.DataFrame({"k": {
+    "knee of the elbow": knee,
+    "best silhouette": int(table["silhouette"].idxmax()),
+    "most stable": int(table["mean_ari"].idxmax()),
+    "best silhouette among stable ks": int(stable["silhouette"].idxmax()),
+    "largest defensible k": max(defensible),
+    "smallest defensible k": min(defensible),
+}}).rename_axis("convention")
+conventions.join(table[["silhouette", "mean_ari", "std_ari"]], on="k").round(3)
+
+# %% [markdown]
+# Here the candidates are 4, 5 and 6. The argument between them is about **parsimony**: a
+# segment more is one more treatment for the CRM team to design, run and measure, so it has
+# to earn its place: it must be real (stable on resampled data) and different enough to be
+# treated differently. "The largest defensible k" picks 6, on the view that more segments are
+# more actionable; but 6 is the least stable of the three (bootstrap ARI 0.88 ± 0.12), with
+# a lower silhouette than 5 (0.479 against 0.503). "The best silhouette among stable ks"
+# picks 5, where two views agree. The knee says 4, the simplest. Which would you present?
 #
 # ### Exercise q6: choose k
 #
-# Set `k` to the number of clusters you would present. `clustering.defensible_ks(summary)`
-# lists the candidates by the rule above.
+# Set `k` to the number of clusters you would present, from the table and the curves.
 
 # %%
-# BEGIN SOLUTION: The number of clusters you would present.
-k = clustering.choose_k(summary)
+# BEGIN SOLUTION: The number of clusters you would present (an int).
+# Among the stable ks, the best silhouette: two of the three views agree on it.
+k = int(stable["silhouette"].idxmax())
 # END SOLUTION
 q6.check(k)
 
 # %%
 k = q6.answer_or_reference(k)
-print("defensible:", clustering.defensible_ks(summary), "-> k =", k)
-print(summary.set_index("k").loc[k, ["silhouette", "mean_ari", "std_ari"]].round(3).to_dict())
 
 # %% [markdown]
-# Look at the error bars before you present: a k that passes the stability bar only just,
-# with a wide spread across resamples, deserves a caveat in the meeting ("one of these
-# groups is less settled than the others"). Section 9 shows what the choice was worth.
+# ### Exercise q7: argue your k
 #
-# ## 7. Fit and profile
-#
-# ### Exercise q7: cluster
-#
-# Fit `KMeans(n_clusters=k, n_init=10, random_state=0)` on `X` and keep the label of every
-# customer in `labels`.
+# A number is not an argument. Write, in three to five sentences, what you would tell the
+# CRM team's lead: which k, the evidence from the curves (with numbers), what one segment
+# more or fewer would cost or buy, and the risk of your choice. `q7.check(argument)` shows
+# the rubric; then score your answer honestly with `met`, the letters of the rubric items it
+# meets.
 
 # %%
-# BEGIN SOLUTION: One K-Means cluster label per customer.
-kmeans = KMeans(n_clusters=k, n_init=10, random_state=0)
-labels = kmeans.fit_predict(X)
+# BEGIN SOLUTION: Your argument for k, as you would say it to the CRM lead (a string).
+row = table.loc[k]
+argument = (
+    f"I would present {k} segments. Among the ks that come back on resampled data (bootstrap ARI "
+    f"{row['mean_ari']:.2f} for {k}), {k} has the best silhouette ({row['silhouette']:.2f}). One segment fewer "
+    f"is simpler, but merges customers the team treats differently; one more would split a group in a way "
+    f"that is less stable across resamples (ARI {table.loc[k + 1, 'mean_ari']:.2f} ± "
+    f"{table.loc[k + 1, 'std_ari']:.2f}), so it may not be real. The risk is that one of my segments mixes two "
+    f"groups: I would check each profile with the team and switch to {k + 1} if a cluster mixes customers they "
+    f"would act on differently. The stability bar of 0.85 is a convention, not a law."
+)
 # END SOLUTION
-q7.check(labels)
+# BEGIN SOLUTION: The letters of the rubric items your argument meets, e.g. ["a", "c"].
+met = ["a", "b", "c", "d"]
+# END SOLUTION
+q7.check(argument, met=met)
+
+# %% [markdown]
+# ## 8. Fit and profile
+#
+# Now fit K-Means with your k and look at what it found.
 
 # %%
-labels = q7.answer_or_reference(labels)
+labels = clustering.kmeans(k).fit_predict(X)  # KMeans(n_clusters=k, n_init=10, random_state=0)
 profile = clustering.profile_clusters(rfm_table, labels)
-profile.round(1)
+profile.assign(share=100 * profile["share"]).rename(columns={"share": "share %"}).round(1)
 
 # %% [markdown]
 # Medians, not means: one wholesale customer would drag a cluster's mean far from its
@@ -348,75 +436,222 @@ ax.legend(title="cluster", bbox_to_anchor=(1, 1))
 plt.show()
 
 # %% [markdown]
-# ## 8. Name the clusters with business rules
+# ### How well does each customer fit? The silhouette diagram
 #
-# Names should come from rules a stakeholder can read, not from eyeballing. For each
-# cluster we take its median customer and ask where they stand among all customers
-# (a percentile from 0 to 1): how recent, how frequent, how much spent, how large a
-# typical basket. Then the first rule that fits names the cluster:
+# The mean silhouette hides a lot. The diagram shows every customer's silhouette, cluster by
+# cluster, sorted: a wide, tall shape is a cluster whose members clearly belong; a thin one,
+# or one with many values below 0 (customers closer to another cluster), is a cluster to
+# doubt.
 
 # %%
-pd.DataFrame([{"name": name, **{col: f"{lo:.2f}-{hi:.2f}" for col, (lo, hi) in bounds.items()}}
-              for name, bounds in clustering.RFM_NAMING_RULES]).fillna("any")
+per_customer = silhouette_samples(X, labels)
+fig, ax = plt.subplots(figsize=(6, 4))
+bottom = 0
+for cluster in range(k):
+    values = np.sort(per_customer[labels == cluster])
+    ax.fill_betweenx(np.arange(bottom, bottom + len(values)), 0, values, alpha=0.8)
+    ax.text(-0.05, bottom + len(values) / 2, str(cluster), ha="right", va="center")
+    bottom += len(values) + 40
+ax.axvline(per_customer.mean(), color="red", linestyle="--", label=f"mean {per_customer.mean():.2f}")
+ax.set(title=f"Silhouette of every customer, k = {k}", xlabel="silhouette", ylabel="customers, by cluster",
+       yticks=[])
+ax.legend()
+plt.show()
+print(f"customers with a negative silhouette: {(per_customer < 0).mean():.1%}")
+print("mean silhouette by cluster:", pd.Series(per_customer).groupby(labels).mean().round(2).to_dict())
+
+# %% [markdown]
+# Every cluster reaches past the mean, and only 0.7% of customers sit closer to another
+# cluster than to their own. The clusters differ, though: the lowest cluster mean is 0.36,
+# the highest 0.69. The less settled clusters are the ones to discuss first when you present.
+#
+# ### A picture of the clusters: two dimensions with PCA
+#
+# Three features cannot be drawn on a page, but two principal components can: PCA finds
+# the two directions along which the customers vary most.
+
+# %%
+pca = PCA(n_components=2).fit(X)
+xy = pca.transform(X)
+kept = pca.explained_variance_ratio_
+fig, ax = plt.subplots(figsize=(6, 4.5))
+points_plot = ax.scatter(xy[:, 0], xy[:, 1], c=labels, s=6, cmap="tab10", vmin=0, vmax=9)
+ax.legend(*points_plot.legend_elements(), title="cluster", bbox_to_anchor=(1, 1))
+ax.set(title=f"Customers on the first two principal components ({kept.sum():.0%} of the variance)",
+       xlabel=f"PC1 ({kept[0]:.0%})", ylabel=f"PC2 ({kept[1]:.0%})")
+plt.show()
+print("PC1 loadings (recency, frequency, monetary):", pca.components_[0].round(2))
+
+# %% [markdown]
+# Two components keep 92% of the variance, so this picture is close to the whole story.
+# The first component mixes all three features (recent, frequent, high-spending customers
+# at one end, long-gone one-off buyers at the other). The clusters are neighbouring regions
+# of one cloud, not islands: K-Means cuts the cloud where it is thinner. A 2-D picture can
+# mislead when it keeps less of the variance; notebook 02 reads PCA, t-SNE and UMAP
+# pictures with care.
+#
+# ## 9. Name the clusters
+#
+# Names should come from rules a stakeholder can read, not from eyeballing. For each cluster
+# take its median customer and ask where they stand among all customers, as a percentile
+# from 0 to 1: how **recent** (1 = bought most recently), how **frequent**, how much they
+# **spend**, how large a typical **basket** (money per order).
 
 # %%
 percentiles = clustering.rfm_percentiles(rfm_table, labels)
-names = clustering.name_clusters(percentiles)
-pd.concat([profile[["size", "recency", "frequency", "monetary"]], percentiles.round(2), names], axis=1)
+pd.concat([profile[["size", "recency", "frequency", "monetary"]], percentiles.round(2)], axis=1)
 
 # %% [markdown]
-# If two clusters got the same name, that is a finding: ask whether they differ in a way
-# the business would act on. If a cluster is "Needs review", no rule fits; look at it
-# before you invent a name.
+# ### Exercise q8: name them, with rules of your own
 #
-# ## 9. Against the planted truth
+# The CRM team works with six names: **Champions** (recent, frequent, high spend),
+# **Loyal** (order often and still buying), **At Risk** (used to order often, not lately),
+# **New** (recent, few orders so far), **Lost** (long gone, few orders), **Big Spenders**
+# (large baskets). Write your own rules on the percentiles (thresholds you choose, tried in
+# an order you choose) and make `names`, a dict `{cluster: name}` for every cluster. Pass
+# your labels along: `q8.check(names, labels=labels)`.
+
+# %%
+# BEGIN SOLUTION: names: {cluster: name} for every cluster, from your own rules on the percentiles.
+def my_name(p):
+    """My rules, tried in order: the first that fits names the cluster."""
+    if p["recent"] >= 0.6 and p["frequent"] >= 0.8:
+        return "Champions"
+    if p["basket"] >= 0.8:
+        return "Big Spenders"
+    if p["frequent"] >= 0.6:
+        return "Loyal" if p["recent"] >= 0.5 else "At Risk"
+    return "New" if p["recent"] >= 0.6 else "Lost"
+
+
+names = {cluster: my_name(p) for cluster, p in percentiles.iterrows()}
+# END SOLUTION
+q8.check(names, labels=labels)
+
+# %% [markdown]
+# The course's own rules (`clustering.RFM_NAMING_RULES`) are another such set. Do they
+# agree with yours?
+
+# %%
+names = pd.Series(q8.answer_or_reference(names, labels=labels), name="your name")
+course_names = clustering.name_clusters(percentiles).rename("course rules")
+pd.concat([names, course_names], axis=1)
+
+# %% [markdown]
+# If two clusters get the same name, that is a finding: ask whether they differ in a way
+# the business would act on. If no rule fits a cluster, look at it before you invent a name.
 #
-# This data was generated with known segments, so we can measure what a real project
-# never can: did the clusters find the real groups?
+# ## 10. Against the planted truth
 #
-# ### Exercise q8: the adjusted Rand index
+# This data was generated with known segments, so we can measure what a real project never
+# can: did the clusters find the real groups?
 #
-# Cluster numbers are arbitrary (cluster 0 is not "segment 0"), so compare with a score
-# that ignores names: `adjusted_rand_score(truth, labels)`: 1 is a perfect match, 0 is
-# chance.
+# ### Exercise q9: how well do the clusters recover the planted segments?
+#
+# Cluster numbers are arbitrary (cluster 0 is not "segment 0"), and with more clusters,
+# some agreement happens by chance. Compute `agreement`: a score between `truth` and your
+# `labels` that ignores how the clusters are numbered, is 1 for a perfect match and about 0
+# for a random labelling. Pass your labels along.
 
 # %%
 truth = data.load("online_retail_truth").set_index("CustomerID")["segment"].reindex(rfm_table.index)
 
-# BEGIN SOLUTION: The adjusted Rand index between truth and labels.
-ari = adjusted_rand_score(truth, labels)
+# BEGIN SOLUTION: A chance-corrected agreement between truth and labels (one number).
+agreement = adjusted_rand_score(truth, labels)
 # END SOLUTION
-q8.check(ari, labels=labels)
+q9.check(agreement, labels=labels)
 
 # %% [markdown]
-# What did the log and the scaling buy? The same K-Means on unscaled, un-logged RFM:
+# What did the log and the scaling buy? The same K-Means on raw RFM:
 
 # %%
 ari_log_scaled = adjusted_rand_score(truth, labels)  # labels: K-Means on X (log + scaled)
-unscaled_labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(rfm_table)
-ari_unscaled = adjusted_rand_score(truth, unscaled_labels)
+raw_labels = clustering.kmeans(k).fit_predict(rfm_table[["recency", "frequency", "monetary"]])
+ari_raw = adjusted_rand_score(truth, raw_labels)
 print(f"ARI with log + scaling: {ari_log_scaled:.3f}")
-print(f"ARI on raw RFM:         {ari_unscaled:.3f}")
+print(f"ARI on raw RFM:         {ari_raw:.3f}")
 
 # %% tags=["solution"]
-assert ari_log_scaled >= 0.6 and ari_log_scaled > ari_unscaled
-
-# %%
-pd.crosstab(pd.Series(labels, index=rfm_table.index).map(names).rename("cluster name"), truth)
+assert ari_log_scaled >= 0.6 and ari_log_scaled > ari_raw
 
 # %% [markdown]
+# And the names: which planted segment do the customers of each name come from?
+
+# %%
+named = pd.Series(labels, index=rfm_table.index).map(names).rename("your name")
+pd.crosstab(named, truth)
+
+# %% [markdown]
+# What was the choice of k worth? The same comparison for each candidate:
+
+# %%
+pd.Series({j: adjusted_rand_score(truth, clustering.kmeans(j).fit_predict(X)) for j in defensible},
+          name="ARI with the planted segments").rename_axis("k").round(3)
+
+# %% [markdown]
+# The data has 6 planted segments, and k = 6 recovers them best (ARI 0.930, against 0.822
+# for 5).
+# With 5, loyal and at-risk customers share a cluster: parsimony merged two groups the
+# business would treat differently (one to reward, one to win back). Nothing in the curves
+# said so for certain; the profile did hint at it: the merged cluster's median customer is
+# middling on recency. That is why the risk named in q7 matters: in a real project, the CRM
+# team's judgement on the profiles is the check, not a planted truth.
+#
 # And the RFM grid against K-Means: how much do the two segmentations agree, and where?
 
 # %%
 print(f"ARI, grid vs truth:   {adjusted_rand_score(truth, scores['grid_segment']):.3f}")
 print(f"ARI, grid vs K-Means: {adjusted_rand_score(scores['grid_segment'], labels):.3f}")
-pd.crosstab(scores["grid_segment"], pd.Series(labels, index=rfm_table.index).map(names).rename("cluster name"))
+pd.crosstab(scores["grid_segment"], named)
 
 # %% [markdown]
 # The grid splits customers by recency and frequency only, so it scatters the big
 # spenders across several cells; K-Means on all three finds them as one group.
 #
-# ## 10. A segment table for the CRM team
+# ## 11. When the structure is weak
+#
+# Every dataset in this course clusters cleanly, because segments were planted. Real RFM
+# data often does not: customers spread along a continuum from "one order long ago" to
+# "orders every week", and K-Means will still return k groups. Learn what the diagnostics
+# look like then. Take a **structureless twin** of our customers: 1,500 points drawn from one
+# Gaussian with the same means and correlations as `X`, so no segments at all.
+
+# %%
+rng = np.random.default_rng(0)
+twin = rng.multivariate_normal(X.mean(axis=0), np.cov(X, rowvar=False), size=1500)
+twin_summary = nb01.k_summary(twin, range(2, 9), n_resamples=5)  # clustering.k_summary, once per kernel
+fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+for frame, name in [(summary, "our customers"), (twin_summary, "structureless twin")]:
+    axes[0].plot(frame["k"], frame["silhouette"], marker="o", label=name)
+    axes[1].plot(frame["k"], frame["mean_ari"], marker="o", label=name)
+axes[0].set(title="Silhouette", xlabel="k", ylabel="mean silhouette")
+axes[1].set(title="Stability (bootstrap ARI)", xlabel="k", ylabel="mean ARI")
+axes[1].axhline(0.85, color="grey", linestyle=":")
+axes[1].legend()
+plt.tight_layout()
+plt.show()
+twin_knee = clustering.find_knee(twin_summary["k"], twin_summary["inertia"])
+print(f"twin: best silhouette {twin_summary['silhouette'].max():.2f} at k = "
+      f"{int(twin_summary.loc[twin_summary['silhouette'].idxmax(), 'k'])}; knee at k = {twin_knee}; "
+      f"defensible ks: {clustering.defensible_ks(twin_summary)}")
+
+# %% [markdown]
+# This is what weak structure looks like:
+#
+# - the silhouette is lower (0.38 at best, against 0.50 for our customers) and **falls
+#   steadily** with k: there is no k where groups suddenly become distinct;
+# - its best is at k = 2, where K-Means merely **halves the cloud**, and that split is
+#   perfectly stable: stability says the algorithm is consistent, not that the groups are
+#   real;
+# - the elbow still shows a knee (at k = 4): a knee appears even where there is nothing;
+# - stability drops quickly for larger k: arbitrary cuts land elsewhere on every resample.
+#
+# When your own data looks like this, say so: present segments as convenient slices of a
+# continuum (still useful for a campaign), not as natural groups. Notebook 02, "Clustering
+# algorithms and validation", tests whether there is any structure at all (null
+# comparisons, the Hopkins statistic and its limits) and compares the other algorithms.
+#
+# ## 12. A segment table for the CRM team
 #
 # The deliverable is a table, not a plot: one row per customer, the segment name, and the
 # numbers behind it, so the team can filter and act.
@@ -424,7 +659,7 @@ pd.crosstab(scores["grid_segment"], pd.Series(labels, index=rfm_table.index).map
 # %%
 crm = rfm_table.assign(
     cluster=labels,
-    segment=pd.Series(labels, index=rfm_table.index).map(names),
+    segment=named,
     rfm_score=scores["rfm_score"],
     grid_segment=scores["grid_segment"],
 ).sort_values(["segment", "monetary"], ascending=[True, False])
@@ -444,7 +679,31 @@ crm.groupby("segment").agg(customers=("cluster", "size"), median_spend=("monetar
 # ```
 #
 # Online Retail II's columns (`Invoice`, `Price`, `Customer ID`) are renamed for you. There
-# is no planted truth there: stability and the profile are all you have, which is why you
-# practised them here.
+# is no planted truth there: stability, the silhouette diagram and the profiles are all you
+# have, which is why you practised them here. Expect weaker structure than in this course's
+# data (section 11).
 #
-# **Next:** 02 · clustering algorithms and validation.
+# ## What you learned
+#
+# - Clean before you count: cancellations net against their purchase, guest lines and
+#   non-product codes go, and the report says what each rule removed.
+# - RFM per customer (invoices, not lines; recency from a fixed snapshot), and the classic
+#   1-5 grid, which cannot find a group it has no cell for.
+# - K-Means needs comparable, tamed features: log for the tails, standardising for the
+#   scales. It assumes round groups of similar spread, one group per customer, and a k.
+# - Choosing k is a judgement: elbow, silhouette and stability disagree, teams use
+#   conventions, and parsimony must be argued, not assumed.
+# - Read clusters with a profile (medians), a silhouette diagram and a 2-D view; name them
+#   with explicit rules; score them against a truth with a chance-corrected index (ARI).
+# - Weak structure has a signature (low, steadily falling silhouette, a stable split in two,
+#   a knee anyway): recognise it before you present segments as natural groups.
+#
+# **Interview box.** *"How did you choose the number of segments?"* Name the three views
+# and what each said, the convention you used and why, what one segment more or fewer would
+# cost, and the check you ran (stability, the profiles with the business). *"Your
+# clusters' silhouette is 0.3; are they real?"* Maybe not: compare with a structureless
+# baseline, look at the silhouette diagram, and present them as slices of a continuum if
+# they do not stand out. *"Why scale before K-Means?"* Distances: without it, the column
+# with the largest numbers decides every assignment.
+#
+# **Next:** 02 · Clustering algorithms and validation.

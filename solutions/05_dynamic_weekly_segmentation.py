@@ -24,16 +24,18 @@
 #
 # 1. weekly behavioural features, plus vectors of what people type in the search box;
 # 2. a segmentation fitted on the first weeks and **updated** each week with Mini-Batch
-#    K-Means, without retraining, keeping segment 3 "segment 3";
+#    K-Means, without retraining, keeping segment 3 "segment 3", and forgetting old weeks
+#    at a set pace so it never freezes;
 # 3. business rules that give every segment one persona;
 # 4. a **segment store** (DuckDB) holding the history, queried with SQL;
-# 5. **monitoring**: stability, migration, drift alerts, and a dashboard;
+# 5. **monitoring**: stability, migration, drift alerts that know their noise floor, and a
+#    dashboard;
 # 6. the honest comparison: incremental updates against full refits, and a rule for
-#    when to retrain from scratch.
+#    when a refit is worth it.
 #
 # Twelve weeks of synthetic data carry planted personas and planted change, so you can
-# check that the monitoring sees what happened. Running time: under a minute. Learner time:
-# about three hours.
+# check that the monitoring sees what happened. Running time: about a minute and a half at
+# most. Learner time: about three hours.
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
@@ -53,7 +55,6 @@ from IPython.display import IFrame
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
-from tqdm import tqdm
 
 from course_utils import dashboard, data, dynamic, embeddings, features, monitoring
 from course_utils.exercises.nb05 import ____, q1, q2, q3, q4, q5, q6, q7, q8
@@ -114,12 +115,17 @@ plt.show()
 # weeks** (`window=2`).
 #
 # The model is fitted on what exists in the first weeks. A genre or device that appears
-# later never breaks the pipeline: it is counted in `g_other` / `d_other` and reported.
+# later never breaks the pipeline: it is counted in `g_other` / `d_other`, and
+# `weekly_features` warns (a `UserWarning`) so the team hears about it. Here we catch that
+# warning and print it.
 
 # %%
 GENRES, DEVICES = nb05.GENRES, nb05.DEVICES
 print("genres known at fitting time:", GENRES)
-example = features.weekly_features(watch, week=7, first_day="2025-01-06", genres=GENRES, devices=DEVICES)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    example = features.weekly_features(watch, week=7, first_day="2025-01-06", genres=GENRES, devices=DEVICES)
+print("the warning:", *(str(w.message) for w in caught))
 print("unseen in week 7:", example.attrs["unseen"])
 example.head(3)
 
@@ -161,18 +167,28 @@ pd.DataFrame({"typed": typed, "nearest known phrase": [known[i] for i in cosine.
 # the mean vector of their searches over the same two weeks. A viewer who did not search
 # gets NaN there (and `has_query = 0`); the segmenter treats silence as "average", neither
 # pulling nor pushing. Alongside, the same behaviour for **one week alone**, which the
-# drift alerts will watch.
+# drift alerts will watch. For each week `w`:
+#
+# ```python
+# f = features.weekly_features(watch, w, "2025-01-06", GENRES, DEVICES, window=2)
+# recent = search[search["week"].between(w - 1, w)]
+# weekly[w] = f.join(embedder.user_vectors(recent, users=f.index))
+# behaviour[w] = features.weekly_features(watch, w, "2025-01-06", GENRES, DEVICES, window=1)
+# ```
+#
+# The checks need the same twelve weeks, so the course computes them once per kernel
+# (`nb05.weekly()`, `nb05.behaviour()`, with exactly this code) and the notebook uses that
+# copy. Run the code above for one week to see that it gives the same table:
 
 # %%
 t0 = time.perf_counter()
-weekly, behaviour = {}, {}
-warnings.simplefilter("ignore", UserWarning)  # the new genre and device were reported above
-for w in range(1, 13):
-    f = features.weekly_features(watch, w, "2025-01-06", GENRES, DEVICES, window=2)
-    recent = search[search["week"].between(w - 1, w)]
-    weekly[w] = f.join(embedder.user_vectors(recent, users=f.index))
-    behaviour[w] = features.weekly_features(watch, w, "2025-01-06", GENRES, DEVICES, window=1)
+weekly, behaviour = nb05.weekly(), nb05.behaviour()
 print(f"12 weeks of features in {time.perf_counter() - t0:.1f} s; week 12: {weekly[12].shape}")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # the new genre and device were reported above
+    f = features.weekly_features(watch, 12, "2025-01-06", GENRES, DEVICES, window=2)
+recent = search[search["week"].between(11, 12)]
+print("week 12 by hand is the same table:", f.join(embedder.user_vectors(recent, users=f.index)).equals(weekly[12]))
 
 # %% [markdown]
 # ## 4. Fit on the first weeks, name the segments
@@ -183,13 +199,15 @@ print(f"12 weeks of features in {time.perf_counter() - t0:.1f} s; week 12: {week
 #
 # - `reassignment_ratio=0`: Mini-Batch K-Means may otherwise move a centroid that gets few
 #   points to a random viewer, and a small segment would silently become another one;
-# - the text columns count half (`text_weight=0.5`): queries help, behaviour leads.
+# - `text_weight=0.5`: after scaling, each text column is multiplied by 0.5. Distances are
+#   squared, so a text column weighs a quarter (0.5² = 0.25) of a behaviour column:
+#   queries help, behaviour leads.
 
 # %%
 segmenter = dynamic.WeeklySegmenter(n_segments=5, n_init=10).fit(pd.concat([weekly[1], weekly[2], weekly[3]]))
 profile = segmenter.centroids()
 profile[["watch_minutes", "g_drama", "g_kids", "g_documentary", "g_sports_live", "g_comedy", "d_mobile",
-         "d_tablet", "d_tv"]].round(2)
+         "d_tablet", "d_tv"]].round(2) + 0.0  # + 0.0 turns a rounded -0.00 into 0.00
 
 # %% [markdown]
 # The persona rules, tried in order; the first that fits names the segment, and a segment
@@ -205,24 +223,27 @@ personas.to_frame()
 # %% [markdown]
 # ## 5. The weekly loop
 #
-# Each Monday: build the week's features, `update` the segmenter (one `partial_fit` step:
-# the centroids move a little toward this week's viewers), and keep the segments.
+# Each Monday: build the week's features, `update` the segmenter, and keep the segments.
+# An update is one Mini-Batch K-Means step with the whole week as the batch: every viewer
+# goes to the nearest centre, then each centre moves to the mean of what it remembers
+# (`segmenter.counts_` viewers) and its new members. The order matters: week 5's update
+# starts from the centres week 4 left.
 #
-# ### Exercise q4: update, week by week
+# ### Exercise q3: update, week by week
 #
-# Make `updated`, a dict `{week: Series user_id -> segment}`, by calling
-# `segmenter.update(weekly[week])` for weeks 4 to 12 in order, with a `tqdm` progress bar.
+# Make `updated`, a dict `{week: Series user_id -> segment}`: the segments of each week's
+# viewers for weeks 4 to 12, with the segmenter following the viewers one week at a time.
 
 # %%
-# BEGIN SOLUTION: {week: segments of that week's viewers} from segmenter.update, weeks 4 to 12.
+# BEGIN SOLUTION: {week: segments of that week's viewers}, the segmenter updated week by week, 4 to 12.
 updated = {}
-for week in tqdm(range(4, 13), desc="weekly update"):
+for week in range(4, 13):
     updated[week] = pd.Series(segmenter.update(weekly[week]), index=weekly[week].index)
 # END SOLUTION
-q4.check(updated)
+q3.check(updated)
 
 # %%
-updated = q4.answer_or_reference(updated)
+updated = q3.answer_or_reference(updated)
 segmenter = nb05.updated_segmenter()  # the state your loop leaves when q4 is correct
 labels = nb05.labels_by_week()
 labels.update(updated)
@@ -231,14 +252,58 @@ recovered = {w: adjusted_rand_score(truth.loc[w].reindex(lab.index), lab) for w,
 print("ARI with the planted personas, by week:", {w: round(v, 2) for w, v in recovered.items()})
 
 # %% [markdown]
+# ### Forgetting: a model that remembers everything slowly freezes
+#
+# Each centre is the mean of every viewer-week it has absorbed. If it never forgets, its
+# memory only grows: week after week the same number of new members moves it less, and it
+# stops following the viewers. `WeeklySegmenter(forgetting=f)` multiplies the memory by
+# `1 - f` before each update. The default, 0.5, keeps about two weeks (the same span as the
+# features). Replay the twelve weeks without forgetting and with the default:
+
+# %%
+def replay_memory(forgetting):
+    """Weeks 4 to 12 from the fitted segmenter: the largest memory and the ARI with the personas."""
+    seg = nb05.fitted_segmenter().set_params(forgetting=forgetting)
+    rows = []
+    for w in range(4, 13):
+        seg_labels = seg.update(weekly[w])
+        rows.append({"week": w, "memory": seg.counts_.max(),
+                     "ARI": adjusted_rand_score(truth.loc[w].reindex(weekly[w].index), seg_labels)})
+    return pd.DataFrame(rows).set_index("week")
+
+
+memory = pd.concat({"forgetting 0": replay_memory(0.0), "forgetting 0.5": replay_memory(0.5)}, axis=1)
+fig, ax = plt.subplots(figsize=(7, 2.8))
+memory.xs("memory", axis=1, level=1).plot(ax=ax, marker="o")
+ax.set(title="What the largest segment's centre remembers", xlabel="week", ylabel="viewer-weeks")
+plt.show()
+memory.xs("ARI", axis=1, level=1).round(3).T
+
+# %% [markdown]
+# Without forgetting, the largest centre remembers 35,074 viewer-weeks by week 12, and
+# counting; with the default it settles near 6,435, about two weeks of its members. In
+# persona recovery the gain is modest: after the school term, weeks 11 and 12 reach 0.966
+# and 0.977 instead of 0.946 and 0.964. Section 11 shows where the frozen model really
+# falls behind: in how well its segments describe the viewers.
+#
+# Why not forget more? The memory is also what keeps a segment's identity while many of its
+# members move at once. Replayed on variations of the generator that the course does not
+# ship (other seeds, smaller and larger services; `tools/weekly_sweep.py`), much stronger
+# forgetting made one centroid lose its persona in the hit-series week on the smallest
+# services. The default is the strongest forgetting that kept every persona in every
+# variation, with a margin.
+
+# %% [markdown]
 # ## 6. Keeping identities through a refit
 #
 # Sometimes you *do* retrain from scratch (section 11 says when). K-Means then numbers its
 # clusters at random: "segment 3" could now be last week's segment 0, and every campaign
 # keyed on it would break. The fix is to match new centroids to old ones: the pairing
-# with the smallest total distance, one to one, is the **Hungarian algorithm**.
+# with the smallest total distance, one to one, is an **assignment problem**. SciPy's
+# `linear_sum_assignment` solves it (with a modified Jonker-Volgenant algorithm; the
+# Hungarian algorithm is the classic method for the same problem).
 #
-# ### Exercise q3: match them
+# ### Exercise q4: match them
 #
 # `old` holds the segmenter's centroids before week 12, `new` those of a full refit on weeks
 # 10 to 12 (in K-Means's own order). Make `order`, such that `new[order][i]` is the new
@@ -253,7 +318,7 @@ cost = np.linalg.norm(old[:, None, :] - new[None, :, :], axis=2)
 rows, cols = linear_sum_assignment(cost)
 order = cols[np.argsort(rows)]
 # END SOLUTION
-q3.check(order)
+q4.check(order)
 
 # %% [markdown]
 # `WeeklySegmenter.refit` does exactly this (via `dynamic.match_centroids`) after
@@ -349,9 +414,10 @@ migration.rename(index=lambda s: f"{s} {personas.get(s, '')}", columns=lambda s:
 # ### Exercise q7: PSI of segment sizes, by hand
 #
 # The **population stability index** compares two distributions: with shares e (before) and
-# a (after) per bin, `PSI = sum((a - e) * ln(a / e))`. Under 0.1 reads "stable", 0.1 to
-# 0.25 "moderate shift", above 0.25 "significant". Compute `psi_w5` for segment shares,
-# week 5 against week 4.
+# a (after) per bin, `PSI = sum((a - e) * ln(a / e))`. The usual reading: under 0.1
+# "stable", 0.1 to 0.25 "moderate shift", above 0.25 "significant" (for large samples: the
+# next cells show why that matters). Compute `psi_w5` for segment shares, week 5 against
+# week 4.
 
 # %%
 # BEGIN SOLUTION: PSI of the segment shares, week 5 (a) against week 4 (e).
@@ -360,6 +426,52 @@ a = updated[5].value_counts(normalize=True).sort_index()
 psi_w5 = float(((a - e) * np.log(a / e)).sum())
 # END SOLUTION
 q7.check(psi_w5)
+
+# %% [markdown]
+# ### PSI has a noise floor
+#
+# Two samples drawn from the *same* distribution do not give a PSI of 0: each sample's
+# shares wobble around the truth, and PSI adds up the wobble of every bin. Simulate it:
+# for several sample sizes n, draw 300 pairs of samples of n values from one distribution,
+# and compute the PSI of each pair (10 bins).
+
+# %%
+rng = np.random.default_rng(0)
+noise_rows = []
+for n in (50, 100, 200, 500, 1000):
+    draws = np.array([monitoring.psi(rng.lognormal(size=n), rng.lognormal(size=n)) for _ in range(300)])
+    noise_rows.append({"n": n, "mean PSI": draws.mean(), "formula 9 * (2 / n)": 9 * 2 / n,
+                       "share >= 0.25": (draws >= 0.25).mean()})
+noise = pd.DataFrame(noise_rows).set_index("n")
+noise.round(3)
+
+# %% [markdown]
+# The mean follows `(bins - 1) * (1/n + 1/m)`, the noise floor, closely from n = 100 on; at
+# n = 50 it is higher still, 0.526, because a bin left empty costs a lot. With 50 viewers a
+# side, noise alone crosses 0.25 in 79% of pairs; with 100 in 22%; with 200 in 0.7%. So
+# the thresholds need large samples, and a rule reused on small segments needs one of two
+# guards:
+#
+# - **a minimum size**: `monitoring.cohort_drift` judges a cohort only from
+#   `monitoring.MIN_COHORT` = 200 viewers up (smaller cohorts get NaN);
+# - **a threshold from the noise floor**: `monitoring.psi_alert(expected, actual)` alerts
+#   when the PSI is at least 0.25 *and* larger than what shuffling the two samples together
+#   gives in 99% of shuffles (a permutation test), whatever the sample sizes.
+#
+# Check `psi_alert` on pairs of 50 from the same distribution, and on pairs where the second
+# sample really moved:
+
+# %%
+same = [monitoring.psi_alert(rng.lognormal(size=50), rng.lognormal(size=50)) for _ in range(100)]
+moved = [monitoring.psi_alert(rng.lognormal(size=50), rng.lognormal(1.5, 1, size=50)) for _ in range(100)]
+print(f"samples of 50, same distribution: psi_alert fires in {np.mean(same):.0%} of pairs")
+print(f"samples of 50, median x 4.5:      psi_alert fires in {np.mean(moved):.0%} of pairs")
+
+# %% [markdown]
+# This notebook's cohorts are large (next section), so their noise floor sits far below
+# 0.25 and the plain threshold is safe there. Keep the guards for small segments: that is
+# where a dashboard full of red alerts is mostly noise. And remember that a week's alerts
+# test many cells at once (segments x features): even a 1% false alarm rate per cell adds up.
 
 # %%
 stability = store.query("SELECT week, metric, value FROM metrics WHERE segment IS NULL ORDER BY week")
@@ -375,7 +487,19 @@ stability.pivot(index="week", columns="metric", values="value").round(3)
 #
 # For each segment of last week, `monitoring.cohort_drift` compares its viewers' behaviour
 # this week with last week (PSI per feature, one week at a time). `drift_alerts` keeps the
-# cells at or above 0.25.
+# cells at or above 0.25. How large are the cohorts, and so how high is their noise floor?
+
+# %%
+cohort_sizes = pd.Series({
+    w: min(len(labels[w - 1].index[labels[w - 1] == s].intersection(behaviour[w - 1].index)
+               .intersection(behaviour[w].index)) for s in personas.index)
+    for w in range(2, 13)})
+smallest = int(cohort_sizes.min())
+print(f"smallest cohort in any week: {smallest} viewers; noise floor 9 * (2 / {smallest}) = "
+      f"{9 * 2 / smallest:.3f}")
+
+# %% [markdown]
+# At least 595 viewers in every cohort: a noise floor of 0.030, far under 0.25.
 #
 # ### Exercise q8: alert weeks
 #
@@ -421,7 +545,8 @@ IFrame(src="dashboard.html", width="100%", height=600)
 #
 # What does updating save, and what does it cost? For each week, time one incremental step
 # (best of three, on copies) against a full refit (K-Means with 10 restarts on the last three
-# weeks, the way the model was first fitted), and measure how much they agree.
+# weeks, the way the model was first fitted). Then compare the two: how much they agree, and
+# how well each recovers the planted personas.
 
 # %%
 def best_of(n, step):
@@ -439,57 +564,130 @@ rows = []
 for w in range(4, 13):
     trials = [copy.deepcopy(replay) for _ in range(3)]
     step = best_of(3, lambda trials=trials, w=w: trials.pop().update(weekly[w]))
-    replay.update(weekly[w])
+    update_labels = replay.update(weekly[w])
     t0 = time.perf_counter()
     full = KMeans(n_clusters=5, n_init=10, random_state=0).fit(
         replay.transform(pd.concat([weekly[w - 2], weekly[w - 1], weekly[w]])))
     refit = time.perf_counter() - t0
-    agree = adjusted_rand_score(replay.predict(weekly[w]), full.predict(replay.transform(weekly[w])))
+    refit_labels = full.predict(replay.transform(weekly[w]))
+    planted = truth.loc[w].reindex(weekly[w].index)
     rows.append({"week": w, "update ms": 1000 * step, "refit ms": 1000 * refit, "refit / update": refit / step,
-                 "agreement (ARI)": agree, "quiet week": w in nb05.QUIET_WEEKS})
+                 "agreement (ARI)": adjusted_rand_score(update_labels, refit_labels),
+                 "update vs personas": adjusted_rand_score(planted, update_labels),
+                 "refit vs personas": adjusted_rand_score(planted, refit_labels),
+                 "quiet week": w in nb05.QUIET_WEEKS})
 comparison = pd.DataFrame(rows).set_index("week")
-print(f"refit / update: median {comparison['refit / update'].median():.0f}x; agreement in quiet weeks: "
-      f"{comparison.loc[comparison['quiet week'], 'agreement (ARI)'].min():.3f} at worst")
+lowest = comparison["agreement (ARI)"].idxmin()
+print(f"refit / update: median {comparison['refit / update'].median():.0f}x")
+print(f"agreement with a refit: {comparison['agreement (ARI)'].min():.3f} at worst (week {lowest}); "
+      f"largest gain in persona ARI from refitting: "
+      f"{(comparison['refit vs personas'] - comparison['update vs personas']).max():+.3f}")
 comparison.round(3)
 
 # %% [markdown]
-# The update is tens of times faster, and in quiet weeks it agrees closely with a full
-# refit (ARI above 0.95): nothing is lost by not retraining. Where they differ is where the viewers
-# changed, and there the updated model, which remembers the past, is often the steadier one.
+# The update is tens of times faster and agrees closely with a full refit in every week,
+# change weeks included: an ARI of 0.993 at worst, in week 10. But agreement with a refit
+# is not quality. Only the planted personas can say how good the segments are, and here
+# they say a refit would not have helped in any week: its ARI is never more than 0.005
+# higher than the update's.
 #
-# **When to retrain from scratch.** `dynamic.needs_refit` is the course's documented rule:
-# refit when segment sizes shift significantly (PSI >= 0.25), when a centroid moves more
-# than one standard deviation in a week, or when a quarter of viewers sit in segments no
-# persona rule fits. Then match identities (section 6) and review the persona map. Here:
+# **The week-10 dip.** Both recover the personas worse in week 10 (0.836 for the update)
+# than in any other week. That week the school term began: the generator moved 60% of the
+# family viewers to casual viewing on the phone. Their features cover two weeks, a kids
+# week and a phone week, so they sit between two segments. Where did they go?
 
 # %%
-drift_by_week = store.query("SELECT week, max(value) AS drift FROM metrics WHERE metric = 'centroid_drift' "
-                            "GROUP BY week").set_index("week")["drift"]
-decisions = []
-for w in range(4, 13):
-    m = stability[stability["week"] == w].set_index("metric")["value"]
-    reasons = dynamic.needs_refit(m["size_psi"], drift_by_week[w], m["unassigned_share"])
-    decisions.append({"week": w, "refit?": bool(reasons), "why": "; ".join(reasons) or "keep updating"})
-pd.DataFrame(decisions).set_index("week")
+persona_w9, persona_w10 = truth.loc[9], truth.loc[10]
+switched = persona_w9.index[(persona_w9 == "family_kids")].intersection(
+    persona_w10.index[persona_w10 == "casual_mobile"])
+where = pd.DataFrame({w: personas[labels[w].reindex(switched).dropna().astype(int)].value_counts(normalize=True)
+                      for w in (10, 11)}).fillna(0)
+others = weekly[10].index.difference(switched)
+print(f"{len(switched):,} viewers switched persona in week 10; ARI in week 10 without them: "
+      f"{adjusted_rand_score(truth.loc[10].reindex(others), labels[10].reindex(others)):.3f}")
+where.round(3)
 
 # %% [markdown]
-# No week calls for a refit: the personas stayed recognisable and the update absorbed the
-# change. The alerts still told the team *what* changed, and that is what they act on.
-# Also plan a scheduled refit (say, every quarter) so slow drift cannot accumulate unseen.
+# In week 10, 90.8% of the 1,030 switchers still sit in the family segment: half of their
+# two-week window is kids' cartoons. A week later, 100.0% are in the casual segment. Without
+# them the week-10 ARI is 0.953, like any other week. So the dip is the feature window
+# lagging a real change, not a model gone stale, and a refit on the same features dips
+# too. If a one-week lag matters to a campaign, the fix is a shorter window (noisier
+# features), not a refit.
 #
-# ## What you learned
+# **When is a refit worth it?** When a fresh fit would describe this week's viewers clearly
+# better than the updated segments do. `segmenter.fit_gap(X)` measures that: the squared
+# distance from viewers to their centre under the current segments, against a fresh
+# K-Means on the same viewers, minus 1. `dynamic.needs_refit` fires at a gap of 0.15 (or
+# when a quarter of viewers are unassigned). Replay the twelve weeks twice, without
+# forgetting and with the default, refitting (on the last three weeks) whenever the rule
+# says so:
+
+# %%
+def replay_with_rule(forgetting):
+    """Weeks 4 to 12: the fit gap, and a refit on the last three weeks whenever needs_refit fires."""
+    seg = nb05.fitted_segmenter().set_params(forgetting=forgetting)
+    rows = []
+    for w in range(4, 13):
+        seg_labels = pd.Series(seg.update(weekly[w]), index=weekly[w].index)
+        gap = seg.fit_gap(weekly[w])
+        unassigned = monitoring.unassigned_share(seg_labels, dynamic.assign_personas(seg.centroids()))
+        reasons = dynamic.needs_refit(gap, unassigned)
+        if reasons:
+            seg.refit(pd.concat([weekly[w - 2], weekly[w - 1], weekly[w]]))
+        rows.append({"week": w, "fit gap": gap, "refit?": bool(reasons), "why": "; ".join(reasons) or "keep updating"})
+    return pd.DataFrame(rows).set_index("week")
+
+
+rule = pd.concat({"forgetting 0": replay_with_rule(0.0), "forgetting 0.5": replay_with_rule(0.5)}, axis=1)
+fig, ax = plt.subplots(figsize=(7, 2.8))
+rule.xs("fit gap", axis=1, level=1).plot(ax=ax, marker="o")
+ax.axhline(dynamic.REFIT_RULE["fit_gap"], color="grey", linestyle=":", label="refit rule")
+ax.set(title="How much better a fresh fit would describe the week", xlabel="week", ylabel="fit gap")
+ax.legend()
+plt.show()
+rule.round(3)
+
+# %% [markdown]
+# Without forgetting, the gap climbs through the tournament and the rule fires in week 7,
+# the knock-out week (gap 0.267): the sports fans now watch several times as much, and
+# centres that remember every calm week cannot follow. After the refit the gap falls back,
+# and the quiet weeks 11 and 12 stay far below the line. With forgetting 0.5 the gap peaks
+# at 0.068 and the rule never fires: the updates keep up, and a refit would change little.
 #
-# - Weekly features over a short window; unseen genres and devices handled, not crashed on.
-# - Search text as character n-gram vectors: robust to typos and new words.
-# - Mini-Batch K-Means fitted once and updated with `partial_fit`, tens of times cheaper
-#   than refitting, with `reassignment_ratio=0` so segments keep their identity.
-# - Hungarian matching when you do refit; rule-based personas; a store that makes re-runs
-#   safe; PSI, migration and cohort drift alerts, and why segment metrics lag behaviour.
-#
-# **Interview angle.** "How would you keep segments fresh without breaking downstream
-# systems?" Incremental updates with fixed identities, monitoring with thresholds, and a
-# documented refit rule with centroid matching.
+# The threshold was chosen on data the course does not ship: over variations of the
+# generator (seeds and sizes), quiet weeks stayed well below it and the frozen model
+# crossed it in the knock-out week every time, so it leaves room both ways. Keep a
+# scheduled refit too (say, every quarter) so slow drift cannot accumulate unseen, and
+# review the persona map after every refit.
 
 # %%
 store.close()
 print(f"notebook ran in {time.perf_counter() - notebook_start:.0f} s")
+
+# %% [markdown]
+# ## What you learned
+#
+# - Weekly features over a short window; unseen genres and devices handled, not crashed on.
+#   The window smooths noise and lags real change by a week: the week-10 dip.
+# - Search text as character n-gram vectors: robust to typos and new words.
+# - Mini-Batch K-Means fitted once and updated weekly, tens of times cheaper than refitting,
+#   with `reassignment_ratio=0` so segments keep their identity, and `forgetting` so the
+#   centres keep following the viewers instead of freezing.
+# - Matching centroids after a refit is an assignment problem (`linear_sum_assignment`);
+#   rule-based personas; a store that makes re-runs safe.
+# - PSI has a noise floor, about `(bins - 1)(1/n + 1/m)`: judge only large cohorts, or use
+#   `psi_alert`, which also asks whether a PSI is more than noise.
+# - Agreement with a refit is not quality. A refit is worth it when a fresh fit would
+#   describe the viewers clearly better (the fit gap), and only the planted truth can say
+#   whether segments recover the personas.
+#
+# **Interview angle.** "How would you keep segments fresh without breaking downstream
+# systems?" Incremental updates with fixed identities and a forgetting rate, monitoring
+# with thresholds that account for sample size, and a documented refit rule (fit gap)
+# with centroid matching. Be ready for the follow-ups: "Why not refit every week?"
+# (identities, cost, and a refit changes little while updates keep up) and "Your PSI alert
+# fired on a segment of 40 customers; do you act?" (first compare it with the noise
+# floor).
+#
+# **Next:** 06 · Interview drills.

@@ -4,10 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.cluster import KMeans
-from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score, rand_score
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.metrics import (
+    accuracy_score,
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    normalized_mutual_info_score,
+    rand_score,
+)
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
-from course_utils.exercises.nb01 import ____, q1, q2, q3, q4, q5, q6, q7, q8
+from course_utils.exercises.nb01 import ____, q1, q2, q3, q4, q5, q6, q7, q8, q9
 from course_utils.lessons import nb01
 from tests.helpers import expect_correct
 from tests.helpers import expect_mistake as expect
@@ -41,7 +47,7 @@ def X(table):
 
 
 def test_not_attempted_everywhere():
-    for q in (q1, q2, q3, q4, q5, q6, q7, q8):
+    for q in (q1, q2, q3, q4, q5, q6, q7, q8, q9):
         assert q.check(____).status == "not_attempted"
 
 
@@ -164,6 +170,7 @@ def test_q5_right(table, X):
         (lambda t: np.log1p(t[COLS]), "not standardised"),
         (lambda t: np.log1p(StandardScaler().fit_transform(t[COLS])), "log first, then scale"),
         (lambda t: MinMaxScaler().fit_transform(np.log1p(t[COLS])), "min-max"),
+        (lambda t: RobustScaler().fit_transform(np.log1p(t[COLS])), "RobustScaler"),
         (lambda t: t[COLS], "raw RFM values"),
         (lambda t: StandardScaler().fit_transform(np.log1p(t[["recency", "frequency"]])), "Expected 3 columns"),
     ],
@@ -173,62 +180,156 @@ def test_q5_mistakes(table, wrong, phrase):
 
 
 # q6 -----------------------------------------------------------------------------
-def test_q6_defensible_ks_pass_and_reference_is_the_largest():
-    ok = nb01.clustering.defensible_ks(nb01.k_table())
-    assert ok and q6.reference() == max(ok)
+def test_q6_every_defensible_k_passes_and_the_reference_argues_for_one():
+    ok = nb01.defensible()
+    assert ok == nb01.clustering.defensible_ks(nb01.k_table())
+    assert q6.reference() in ok
     for k in ok:
         assert q6.check(k).correct
     assert q6.check(float(ok[0])).correct
 
 
+def test_q6_verdicts_name_what_each_view_says():
+    table = nb01.k_table().set_index("k")
+    ok = nb01.defensible()
+    msg = q6.check(max(ok)).message
+    assert "largest defensible k" in msg
+    if table.loc[max(ok), "std_ari"] == table.loc[ok, "std_ari"].max():
+        assert "caveat" in msg
+    assert "knee" in q6.check(nb01.knee()).message
+    assert "best silhouette" in q6.check(int(table["silhouette"].idxmax())).message
+
+
 def test_q6_mistakes():
     table = nb01.k_table().set_index("k")
-    ok = nb01.clustering.defensible_ks(nb01.k_table())
+    ok = nb01.defensible()
     unstable = [k for k in table.index if table.loc[k, "mean_ari"] < 0.85]
     low_silhouette = [k for k in table.index if k not in ok and k not in unstable]
     assert unstable and low_silhouette, "the data should offer both kinds of wrong k"
-    expect(q6, unstable[0], "not stable enough")
-    expect(q6, low_silhouette[0], "silhouette")
+    expect(q6, max(unstable), "not stable enough")  # the most segments: "more is more actionable"
+    expect(q6, 2, "silhouette")  # the smallest k: parsimony taken too far
+    expect(q6, low_silhouette[-1], "silhouette")
     expect(q6, 15, "from 2 to 10")
     expect(q6, 4.5, "whole number")
     expect(q6, "5", "Expected a whole number")
 
 
 # q7 -----------------------------------------------------------------------------
-def test_q7_right(X):
-    k = q6.reference()
-    assert q7.check(KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X)).correct
-    other = [j for j in nb01.clustering.defensible_ks(nb01.k_table()) if j != k][0]
-    assert q7.check(KMeans(n_clusters=other, n_init=10, random_state=0).fit_predict(X)).correct
+GOOD_ARGUMENT = (
+    "I would present five segments: five has the best silhouette (0.50) and the highest bootstrap ARI, so "
+    "resamples find the same groups. Four is simpler, but merges groups the team treats differently; six is "
+    "allowed by the usual convention but its stability varies most, so one extra split may not be real. The "
+    "risk: five may merge two groups that matter, so I would check each profile with the team."
+)
+
+
+def test_q7_written_argument_flow():
+    assert q7.check(____).status == "not_attempted"
+    first = q7.check(GOOD_ARGUMENT)
+    assert first.status == "not_attempted" and "a) " in first.message and "met=" in first.message
+    assert q7.check(GOOD_ARGUMENT, met=____).status == "not_attempted"  # the starter's met = ____
+    assert q7.check(GOOD_ARGUMENT, met=["a", "b", "c"]).correct
+    assert q7.check(q7.reference(), met=["a", "b", "c", "d"]).correct
 
 
 @pytest.mark.parametrize(
-    "wrong, phrase",
+    "text, met, phrase",
     [
-        (lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(t[COLS]), "raw RFM"),
-        (
-            lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(
-                StandardScaler().fit_transform(t[COLS])
-            ),
-            "un-logged",
-        ),
-        (lambda t, X, k: KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(X), "not defensible"),
-        (lambda t, X, k: KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X)[:50], "one per customer"),
-        (lambda t, X, k: np.random.default_rng(0).integers(0, k, len(t)), "differ from K-Means"),
+        ("k = 4.", ["a"], "words"),  # one view, no argument: too short
+        ("The elbow bends at four clusters, so four is the number I would present to the team, because the "
+         "inertia curve flattens after it and the elbow method is the standard way to choose k in practice, as "
+         "every textbook on clustering explains in its first chapter.",
+         ["a"], "does not yet"),  # one view only: no trade-off, no risk
+        ("Six segments, because more segments are always more actionable for a CRM team and give every customer a "
+         "more precise treatment; the business will be happy with more detail and more campaigns to run, and a "
+         "richer segmentation looks better in the quarterly review.",
+         ["a", "b"], "never says so"),  # claims evidence it does not quote
+        (GOOD_ARGUMENT, ["a", "b"], "(c)"),  # the risk left unclaimed
     ],
 )
-def test_q7_mistakes(table, X, wrong, phrase):
-    expect(q7, wrong(table, X, q6.reference()), phrase)
+def test_q7_weak_arguments(text, met, phrase):
+    expect(q7, text, phrase, met=met)
 
 
 # q8 -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def k5_labels():
+    return nb01.labels(nb01.chosen_k())
+
+
+@pytest.fixture(scope="module")
+def pct(table, k5_labels):
+    return nb01.clustering.rfm_percentiles(table, k5_labels)
+
+
+def solution_rules(p):
+    if p["recent"] >= 0.6 and p["frequent"] >= 0.8:
+        return "Champions"
+    if p["basket"] >= 0.8:
+        return "Big Spenders"
+    if p["frequent"] >= 0.6:
+        return "Loyal" if p["recent"] >= 0.5 else "At Risk"
+    return "New" if p["recent"] >= 0.6 else "Lost"
+
+
+def test_q8_own_rules_and_the_course_rules_pass_for_every_defensible_k(table):
+    for k in nb01.defensible():
+        labels = nb01.labels(k)
+        pct = nb01.clustering.rfm_percentiles(table, labels)
+        mine = {c: solution_rules(p) for c, p in pct.iterrows()}
+        expect_correct(q8, mine, labels=labels)
+        expect_correct(q8, nb01.clustering.name_clusters(pct).to_dict(), labels=labels)
+
+
+def test_q8_forms_and_synonyms(pct, k5_labels):
+    names = {c: solution_rules(p) for c, p in pct.iterrows()}
+    expect_correct(q8, pd.Series(names), labels=k5_labels)
+    expect_correct(q8, [names[c] for c in sorted(names)], labels=k5_labels)
+    expect_correct(q8, {str(c): n.lower() for c, n in names.items()}, labels=k5_labels)
+    synonyms = {"Champions": "VIP", "Lost": "churned", "Big Spenders": "whales", "New": "newcomers",
+                "Loyal": "regulars"}
+    expect_correct(q8, {c: synonyms.get(n, n) for c, n in names.items()}, labels=k5_labels)
+    twice = dict(names)
+    loyal = next(c for c, n in names.items() if n == "Loyal")
+    twice[loyal] = "At Risk"  # the merged loyal / at-risk cluster fits either name
+    assert "fits" in expect_correct(q8, twice, labels=k5_labels).message
+
+
+def test_q8_mistakes(pct, k5_labels):
+    names = {c: solution_rules(p) for c, p in pct.iterrows()}
+    flipped = {c: solution_rules(p) for c, p in pct.assign(recent=1 - pct["recent"]).iterrows()}  # small = bad
+    expect(q8, flipped, "wrong way round", labels=k5_labels)
+    keys = sorted(names)
+    shifted = {keys[i]: names[keys[i - 1]] for i in range(len(keys))}  # names read off a re-sorted table
+    expect(q8, shifted, "not the one you gave it", labels=k5_labels)
+    by_spend = {c: ("Champions" if p["spend"] >= 0.8 else "Lost" if p["spend"] < 0.3 else "Loyal")
+                for c, p in pct.iterrows()}  # money alone decides
+    expect(q8, by_spend, "is not 'Champions'", labels=k5_labels)
+    expect(q8, {c: f"Segment {c}" for c in names}, "cannot judge", labels=k5_labels)
+    expect(q8, {c: n for c, n in names.items() if c != keys[-1]}, "no name for cluster", labels=k5_labels)
+    expect(q8, {**names, 9: "Lost"}, "no cluster [9]", labels=k5_labels)
+    expect(q8, dict.fromkeys(names, 3), "as text", labels=k5_labels)
+    expect(q8, "Champions", "Expected a dict", labels=k5_labels)
+
+
+def test_q8_judges_the_labels_it_is_given(table):
+    four = nb01.labels(4)
+    pct4 = nb01.clustering.rfm_percentiles(table, four)
+    names4 = {c: solution_rules(p) for c, p in pct4.iterrows()}
+    expect_correct(q8, names4, labels=four)
+    expect(q8, names4, "no name for cluster", labels=nb01.labels(nb01.chosen_k()))
+
+
+# q9 -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def labels(X):
     return KMeans(n_clusters=q6.reference(), n_init=10, random_state=0).fit_predict(X)
 
 
-def test_q8_right(labels):
-    assert q8.check(adjusted_rand_score(nb01.truth(), labels)).correct
+def test_q9_both_chance_corrected_scores_pass(labels):
+    truth = nb01.truth()
+    assert "Adjusted Rand index" in expect_correct(q9, adjusted_rand_score(truth, labels), labels=labels).message
+    expect_correct(q9, adjusted_mutual_info_score(truth, labels), labels=labels)
 
 
 @pytest.mark.parametrize(
@@ -236,13 +337,15 @@ def test_q8_right(labels):
     [
         (lambda t, lab: accuracy_score(pd.factorize(t)[0], lab), "without matching"),
         (lambda t, lab: rand_score(t, lab), "plain Rand index"),
-        (lambda t, lab: normalized_mutual_info_score(t, lab), "normalized mutual information"),
-        (lambda t, lab: adjusted_rand_score(t, nb01.labels(q6.reference(), "raw")), "raw clustering"),
+        (lambda t, lab: normalized_mutual_info_score(t, lab), "not corrected for chance"),
+        (lambda t, lab: pd.crosstab(lab, t.to_numpy()).max(axis=1).sum() / len(lab), "purity"),
+        (lambda t, lab: adjusted_rand_score(t, nb01.labels(q6.reference(), "raw")), "raw RFM"),
         (lambda t, lab: "0.9", "Expected one number"),
+        (lambda t, lab: 1.5, "between -1 and 1"),
     ],
 )
-def test_q8_mistakes(labels, wrong, phrase):
-    expect(q8, wrong(nb01.truth(), labels), phrase)
+def test_q9_mistakes(labels, wrong, phrase):
+    expect(q9, wrong(nb01.truth(), labels), phrase, labels=labels)
 
 
 # near-right answers: equivalent ones are correct, wrong ones get the true diagnosis ---------
@@ -270,9 +373,9 @@ def test_q3_unnormalized_recency_gets_the_true_diagnosis(per_customer, snap):
     assert "normalize" in result.message.lower() and "time of day" in result.message
 
 
-def test_q8_uses_the_labels_it_is_given(X):
+def test_q9_uses_the_labels_it_is_given(X):
     mine = KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(X)  # k=2 is not defensible here
     ari = adjusted_rand_score(nb01.truth(), mine)
-    expect_correct(q8, ari, labels=mine)
-    expect(q8, accuracy_score(pd.factorize(nb01.truth())[0], mine), "without matching", labels=mine)
-    assert q8.evaluate(ari).status == "incorrect"  # without labels it is judged against the defensible ks
+    expect_correct(q9, ari, labels=mine)
+    expect(q9, accuracy_score(pd.factorize(nb01.truth())[0], mine), "without matching", labels=mine)
+    assert q9.evaluate(ari).status == "incorrect"  # without labels it is judged against the defensible ks

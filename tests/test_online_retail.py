@@ -61,8 +61,9 @@ def test_segmentation_recovers_the_truth_better_than_unscaled():
     assert ari > ari_unscaled and ari > ari_scaled_only
 
 
-def test_cluster_names_match_the_planted_segments():
-    k = nb01.chosen_k()
+def test_with_the_planted_number_of_segments_the_names_match_the_planted_segments():
+    """k = 6, one cluster per planted segment: the course's naming rules give each its planted name."""
+    k = nb01.truth().nunique()
     labels = nb01.labels(k)
     names = clustering.name_clusters(clustering.rfm_percentiles(nb01.rfm_table(), labels))
     named = pd.Series(labels, index=nb01.rfm_table().index).map(names)
@@ -70,8 +71,32 @@ def test_cluster_names_match_the_planted_segments():
     majority = table.idxmax(axis=1).to_dict()
     expected = {"Champions": "champions", "Loyal": "loyal", "New": "new", "At Risk": "at_risk",
                 "Lost": "lost", "Big Spenders": "big_spenders"}
+    assert len(majority) == k
     for name, segment in majority.items():
         assert expected.get(name) == segment, (name, segment)
+
+
+def test_the_parsimonious_k_merges_loyal_and_at_risk_customers():
+    """What notebook 01 says about its k: one cluster holds most loyal and most at-risk customers."""
+    labels = pd.Series(nb01.labels(nb01.chosen_k()), index=nb01.rfm_table().index)
+    table = pd.crosstab(labels, nb01.truth())
+    merged = table["loyal"].idxmax()
+    assert table["at_risk"].idxmax() == merged
+    assert table.loc[merged, "loyal"] > 0.5 * table["loyal"].sum()
+    assert table.loc[merged, "at_risk"] > 0.5 * table["at_risk"].sum()
+    assert nb01.chosen_k() < nb01.truth().nunique()
+
+
+def test_k_summary_is_computed_once_per_matrix():
+    X = nb01.X()
+    first = nb01.k_summary(X)
+    calls = len(nb01._SUMMARIES)
+    again = nb01.k_summary(np.array(X))  # the same values in another array: no new computation
+    assert len(nb01._SUMMARIES) == calls
+    pd.testing.assert_frame_equal(first, again)
+    first.loc[0, "silhouette"] = -1  # a copy: the cache is untouched
+    assert nb01.k_summary(X).loc[0, "silhouette"] > 0
+    pd.testing.assert_frame_equal(nb01.k_table(), again)
 
 
 def test_helper_matches_a_plain_pandas_rfm(raw):

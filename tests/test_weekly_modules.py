@@ -4,6 +4,7 @@ persona rules and stability metrics, each on small data whose answer is known.""
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import adjusted_rand_score
 
@@ -176,6 +177,59 @@ def test_segmenter_bad_input():
         dynamic.WeeklySegmenter(n_segments=3, reassignment_ratio=1.5).fit(X1)
 
 
+def test_forgetting_sets_how_far_an_update_moves_the_centres():
+    X1, _ = viewers(1)
+    X2, _ = viewers(2, shift=1.0)  # everyone watches more
+    base = dynamic.WeeklySegmenter(n_segments=3).fit(X1)
+    assert base.forgetting == 0.5 and base.get_params()["forgetting"] == 0.5
+    assert np.allclose(base.counts_.sum(), len(X1))  # each centre remembers the viewers it was fitted on
+    moves = {}
+    for f in (0.0, 0.5, 1.0):
+        seg = clone(base).set_params(forgetting=f).fit(X1)
+        before = seg.centroids()["watch_minutes"].to_numpy()
+        labels = seg.update(X2)
+        moves[f] = float(np.mean(seg.centroids()["watch_minutes"].to_numpy() - before))
+        if f == 1.0:  # forgets everything: each centre is the mean of this week's members
+            means = X2.groupby(labels)["watch_minutes"].mean().to_numpy()
+            np.testing.assert_allclose(seg.centroids()["watch_minutes"].to_numpy(), means, atol=0.05)
+    assert 0 < moves[0.0] < moves[0.5] < moves[1.0] <= 1.0 + 1e-9
+
+
+def test_without_forgetting_the_memory_only_grows():
+    X1, _ = viewers(1)
+    frozen = dynamic.WeeklySegmenter(n_segments=3, forgetting=0.0).fit(X1)
+    steady = dynamic.WeeklySegmenter(n_segments=3, forgetting=0.5).fit(X1)
+    for week in range(2, 12):
+        X, _ = viewers(week)
+        frozen.update(X)
+        steady.update(X)
+    assert frozen.counts_.sum() == pytest.approx(11 * len(X1))
+    assert steady.counts_.sum() == pytest.approx(2 * len(X1), rel=0.01)  # about 1 / forgetting weeks
+
+
+def test_forgetting_is_checked_at_the_door():
+    X1, _ = viewers(1)
+    for bad in (-0.1, 1.5, "half", None, True):
+        with pytest.raises(ValueError, match="forgetting must be a number from 0"):
+            dynamic.WeeklySegmenter(n_segments=3, forgetting=bad).fit(X1)
+    seg = dynamic.WeeklySegmenter(n_segments=3).fit(X1)
+    with pytest.raises(ValueError, match="forgetting"):
+        seg.set_params(forgetting=2).update(X1)
+
+
+def test_fit_gap_grows_when_the_viewers_move_away_from_the_centres():
+    X1, _ = viewers(1)
+    seg = dynamic.WeeklySegmenter(n_segments=3).fit(X1)
+    assert abs(seg.fit_gap(viewers(2)[0])) < 0.1  # same tastes: a fresh fit is barely better (its own sample)
+    shifted = viewers(3)[0]
+    shifted.loc[shifted["g_kids"] > 0.5, "watch_minutes"] += 3  # one taste now watches far more
+    assert seg.fit_gap(shifted) > 0.5
+    with pytest.raises(ValueError, match="cannot show a fit gap"):
+        seg.fit_gap(X1.iloc[:2])
+    with pytest.raises(NotFittedError):
+        dynamic.WeeklySegmenter().fit_gap(X1)
+
+
 def test_match_centroids():
     old = np.array([[0.0, 0], [10, 0], [0, 10]])
     new = old[[2, 0, 1]] + 0.1
@@ -204,9 +258,10 @@ def test_every_segment_gets_exactly_one_persona_or_unassigned():
 
 
 def test_refit_rule():
-    assert dynamic.needs_refit(0.05, 0.3, 0.05) == []
-    reasons = dynamic.needs_refit(0.3, 1.2, 0.3)
-    assert len(reasons) == 3 and "PSI 0.30" in reasons[0]
+    assert dynamic.needs_refit(0.05, 0.05) == []
+    reasons = dynamic.needs_refit(0.3, 0.3)
+    assert len(reasons) == 2 and "fit gap 0.30" in reasons[0] and "30% of viewers" in reasons[1]
+    assert dynamic.needs_refit(dynamic.REFIT_RULE["fit_gap"], 0.0) != []  # at the line counts
 
 
 # -- monitoring metrics --------------------------------------------------------------
@@ -240,19 +295,21 @@ def test_psi_reads_the_usual_thresholds():
 
 def test_cohort_drift_flags_the_segment_whose_behaviour_changed():
     rng = np.random.default_rng(0)
-    users = [f"u{i}" for i in range(400)]
-    labels = pd.Series([0] * 200 + [1] * 200, index=users)
-    last = pd.DataFrame({"minutes": rng.normal(5, 1, 400), "share": rng.uniform(0, 1, 400)}, index=users)
+    users = [f"u{i}" for i in range(600)]
+    labels = pd.Series([0] * 300 + [1] * 300, index=users)
+    last = pd.DataFrame({"minutes": rng.normal(5, 1, 600), "share": rng.uniform(0, 1, 600)}, index=users)
     this = last.copy()
-    this.iloc[200:, 0] += 2  # segment 1 watches far more this week
+    this.iloc[300:, 0] += 2  # segment 1 watches far more this week
     this = this.drop(index=users[:10])  # a few viewers of segment 0 were not active
     table = monitoring.cohort_drift(labels, last, this, ["minutes", "share"])
     assert table.shape == (2, 2) and table.loc[0].max() < 0.01 and table.loc[1, "minutes"] > 1
     alerts = monitoring.drift_alerts(table)
     assert alerts[["segment", "feature"]].values.tolist() == [[1, "minutes"]]
     assert alerts["level"].tolist() == ["significant"]
-    small = monitoring.cohort_drift(labels, last, this, ["minutes"], min_size=300)
+    small = monitoring.cohort_drift(labels, last, this, ["minutes"], min_size=400)
     assert small["minutes"].isna().all() and monitoring.drift_alerts(small).empty
+    few = monitoring.cohort_drift(labels.iloc[250:350], last, this, ["minutes"])  # 50 a side: under MIN_COHORT
+    assert few["minutes"].isna().all()
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['x'\]"):
         monitoring.cohort_drift(labels, last, this, ["x"])
 
@@ -269,3 +326,58 @@ def test_centroid_drift_and_unassigned_share():
     personas = pd.Series({0: "binge_watcher", 1: "unassigned"})  # segment 2 has no entry: unassigned too
     assert monitoring.unassigned_share(labels, personas) == 0.5
     assert np.isnan(monitoring.unassigned_share(labels.iloc[:0], personas))
+
+
+# -- PSI's noise floor ----------------------------------------------------------------
+def same_distribution_pairs(kind, n, draws, seed):
+    rng = np.random.default_rng(seed)
+    make = {
+        "normal": lambda: rng.normal(size=n),
+        "skewed": lambda: rng.lognormal(size=n),
+        "mostly_zero": lambda: np.where(rng.random(n) < 0.7, 0.0, rng.random(n)),  # a genre share
+        "segments": lambda: rng.choice(5, size=n, p=[0.4, 0.3, 0.15, 0.1, 0.05]),
+    }[kind]
+    return [(make(), make()) for _ in range(draws)]
+
+
+@pytest.mark.parametrize("kind", ["normal", "skewed", "mostly_zero", "segments"])
+@pytest.mark.parametrize("n", [50, 100])
+def test_psi_alert_stays_quiet_on_two_samples_of_one_distribution(kind, n):
+    pairs = same_distribution_pairs(kind, n, 200, seed=n)
+    plain = np.mean([monitoring.psi(e, a) >= monitoring.PSI_SIGNIFICANT for e, a in pairs])
+    alerts = np.mean([monitoring.psi_alert(e, a) for e, a in pairs])
+    assert alerts <= 0.05, (kind, n, alerts)
+    if kind in ("normal", "skewed"):
+        assert plain >= 0.1  # the plain 0.25 line does fire on noise at these sizes: the test can fail
+
+
+def test_psi_alert_still_sees_a_real_shift():
+    rng = np.random.default_rng(1)
+    assert np.mean([monitoring.psi_alert(rng.normal(size=50), rng.normal(1.5, 1, size=50)) for _ in range(40)]) > 0.9
+    big = monitoring.psi_alert(rng.normal(size=5000), rng.normal(1, 1, size=5000))  # large samples: plain rule
+    assert big and monitoring.psi(rng.normal(size=5000), rng.normal(1, 1, size=5000)) >= 0.25
+    assert not monitoring.psi_alert(rng.normal(size=5000), rng.normal(0.1, 1, size=5000))  # PSI under 0.25
+    same = rng.normal(size=80)
+    assert monitoring.psi_alert(same, same + 5, random_state=3) == monitoring.psi_alert(same, same + 5, random_state=3)
+
+
+def test_the_minimum_cohort_keeps_noise_under_the_line():
+    """At MIN_COHORT viewers a side, noise alone seldom crosses 0.25; at 50 it mostly does."""
+    def crossing(n):
+        return np.mean([monitoring.psi(e, a) >= 0.25 for e, a in same_distribution_pairs("skewed", n, 300, seed=7)])
+
+    assert crossing(monitoring.MIN_COHORT) <= 0.02
+    assert crossing(50) >= 0.5
+
+
+def test_psi_alert_bad_input():
+    with pytest.raises(ValueError, match="values on both sides"):
+        monitoring.psi_alert([], [1.0, 2.0])
+    with pytest.raises(ValueError, match="false_alarm_rate"):
+        monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], false_alarm_rate=1.5)
+    with pytest.raises(ValueError, match="n_shuffles >= 99"):
+        monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], n_shuffles=10)
+    with pytest.raises(ValueError, match="threshold"):
+        monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], threshold=-1)
+    with pytest.raises(ValueError, match="bins must be a whole number >= 2, got 1"):
+        monitoring.psi_alert([1.0, 2.0], [1.0, 2.0], bins=1)

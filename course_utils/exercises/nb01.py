@@ -1,24 +1,31 @@
 """Exercises for notebook 01, RFM segmentation with K-Means.
 
-q1 cancellation mask      q5 log + standardise the RFM features
-q2 snapshot date          q6 choose k
-q3 the RFM table          q7 K-Means labels
-q4 the recency score      q8 ARI against the planted truth
+q1 cancellation mask      q6 choose k from the three views
+q2 snapshot date          q7 argue that k (written, with a rubric)
+q3 the RFM table          q8 name the clusters from their profile
+q4 the recency score      q9 a chance-corrected score against the planted truth
+q5 the features K-Means sees (your transformation)
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score, rand_score
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.metrics import (
+    accuracy_score,
+    adjusted_mutual_info_score,
+    adjusted_rand_score,
+    normalized_mutual_info_score,
+    rand_score,
+)
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
 from course_utils import clustering, rfm
 from course_utils.course import answers
 from course_utils.course.answers import AnswerError, describe, id_key
-from course_utils.course.checks import ____  # noqa: F401 (re-exported for the notebook)
+from course_utils.course.checks import ____  # also re-exported for the notebook
 from course_utils.course.declare import Mistake
-from course_utils.course.kinds import NumericExercise, ValueExercise
+from course_utils.course.kinds import NumericExercise, RubricItem, ValueExercise, WrittenExercise
 from course_utils.course.registry import register
 from course_utils.lessons import nb01 as lesson
 
@@ -402,13 +409,14 @@ def _scaled(arr) -> bool:
 
 
 class ScaledFeatures(ValueExercise):
-    title = "Log-transform, then standardise, the three RFM columns"
-    expects = "an array (or DataFrame) of shape (customers, 3): log1p of recency, frequency, monetary, standardised"
+    title = "The features K-Means will see: your choice of transformation for recency, frequency, monetary"
+    expects = "an array (or DataFrame) of shape (customers, 3): recency, frequency, monetary, transformed"
     hints = [
-        "K-Means measures distance. Monetary runs to tens of thousands, frequency to tens: without a common "
-        "scale monetary decides everything. And all three are skewed.",
-        "First np.log1p (log of 1 + x, safe at 0), then StandardScaler().fit_transform.",
-        "StandardScaler().fit_transform(np.log1p(rfm_table[['recency', 'frequency', 'monetary']]))",
+        "K-Means measures straight-line distance. Look at the histograms: which column would decide every "
+        "distance as it is, and what do the long right tails do to a mean?",
+        "Two problems, two fixes: a transformation that pulls in the long tails (one that is safe at 0), then a "
+        "scaling that gives every column the same spread.",
+        "np.log1p, then StandardScaler().fit_transform.",
     ]
     solution_code = """
     X = StandardScaler().fit_transform(
@@ -416,6 +424,11 @@ class ScaledFeatures(ValueExercise):
     )
     """
     mistakes = (
+        Mistake("robust_scaled", "RobustScaler centres on the median and divides by the interquartile range, so the "
+                                 "columns still differ in spread (frequency's IQR is tiny: most customers have one or "
+                                 "two orders). After the log the tails are tamed: standardise (mean 0, sd 1) so each "
+                                 "column weighs the same in a distance.",
+                wrong=lambda: RobustScaler().fit_transform(np.log1p(_table_values()))),
         Mistake("min_max", "These are min-max scaled (0 to 1). Standardise instead: mean 0, standard deviation 1.",
                 wrong=lambda: MinMaxScaler().fit_transform(np.log1p(_table_values()))),
         Mistake("log_not_scaled", "The log is right but the columns are not standardised (mean 0, sd 1): "
@@ -473,12 +486,33 @@ class ScaledFeatures(ValueExercise):
 
 
 # -- q6 ---------------------------------------------------------------------------
+def _k_table():
+    return lesson.k_table.shared().set_index("k")
+
+
 def _k_row(k):
-    return lesson.k_table.shared().set_index("k").loc[k]
+    return _k_table().loc[k]
 
 
 def _defensible():
-    return clustering.defensible_ks(lesson.k_table.shared())
+    return lesson.defensible.shared()
+
+
+def _views(k: int) -> list:
+    """What each view and convention says about ``k`` (for the verdict)."""
+    table, ok = _k_table(), _defensible()
+    notes = []
+    if k == lesson.knee.shared():
+        notes.append("the knee of the elbow")
+    if k == int(table["silhouette"].idxmax()):
+        notes.append("the best silhouette")
+    if k == int(table["mean_ari"].idxmax()):
+        notes.append("the most stable")
+    if ok and k == max(ok):
+        notes.append("the largest defensible k (more segments, as long as they are real)")
+    if ok and k == min(ok):
+        notes.append("the most parsimonious defensible k")
+    return notes
 
 
 class ChooseK(NumericExercise):
@@ -487,24 +521,28 @@ class ChooseK(NumericExercise):
     whole, low, high = True, 2, 10
     hints = [
         "Look at all three views: where the elbow bends, where the silhouette is high, and which k gives the "
-        "same clusters on resampled data.",
-        "A defensible k is stable (bootstrap ARI at least 0.85) and within 0.05 of the best silhouette; "
-        "among those, more segments are more useful to a CRM team.",
-        "clustering.choose_k(summary)",
+        "same clusters on resampled data. Rule out what any view rules out.",
+        "A k you can defend is stable (bootstrap ARI of 0.85 or more) and close to the best silhouette (within "
+        "0.05). Several ks may qualify: then choosing among them is a judgement, and you say why.",
+        "Candidates: the ks of summary with mean_ari >= 0.85 and silhouette >= summary['silhouette'].max() - 0.05.",
     ]
     solution_code = """
-    k = clustering.choose_k(summary)   # the largest stable k near the best silhouette
+    # stable = table[table["mean_ari"] >= 0.85], the stable ks (from the conventions cell).
+    # Among them, the best silhouette: two of the three views agree on it. The knee and the
+    # largest defensible k are defensible too: argue your choice in q7.
+    k = int(stable["silhouette"].idxmax())
     """
     mistakes = (
         Mistake("unstable",
                 lambda k: (f"k={k} is not stable enough: on resampled data it often finds different clusters (mean ARI "
                            f"{_k_row(k)['mean_ari']:.2f} < 0.85), so some of its clusters may be arbitrary splits."),
                 when=lambda k: _k_row(k)["mean_ari"] < 0.85,
-                example=lambda: int(lesson.k_table.shared().query("mean_ari < 0.85")["k"].iloc[0])),
+                example=lambda: int(lesson.k_table.shared().query("mean_ari < 0.85")["k"].iloc[-1])),
         Mistake("low_silhouette",
                 lambda k: (f"k={k} is stable, but its silhouette ({_k_row(k)['silhouette']:.2f}) is well below the "
-                           f"best ({lesson.k_table.shared()['silhouette'].max():.2f}): the groups are less distinct. "
-                           f"Defensible here: {_defensible()}."),
+                           f"best ({_k_table()['silhouette'].max():.2f}, at k={int(_k_table()['silhouette'].idxmax())})"
+                           ": its groups overlap more. Fewer segments are only simpler if they are also "
+                           "distinct."),
                 when=lambda k: _k_row(k)["mean_ari"] >= 0.85,
                 example=lambda: int(next(k for k in lesson.k_table.shared()["k"]
                                          if k not in _defensible() and _k_row(k)["mean_ari"] >= 0.85))),
@@ -517,94 +555,286 @@ class ChooseK(NumericExercise):
         return k in _defensible()
 
     def correct_message(self, answer):
-        ok = _defensible()
-        return (f"k={int(answer)} is defensible: stable and close to the best silhouette. (Defensible here: {ok}; "
-                f"the solution takes the largest, {max(ok)}.)")
+        k = int(answer)
+        row, ok = _k_row(k), _defensible()
+        views = _views(k)
+        text = (f"k={k} is defensible: silhouette {row['silhouette']:.2f}, bootstrap ARI {row['mean_ari']:.2f} "
+                f"± {row['std_ari']:.2f}" + (f"; {', '.join(views)}" if views else "") + ". "
+                f"Defensible here: {ok}.")
+        spreads = {j: _k_row(j)["std_ari"] for j in ok}
+        if len(ok) > 1 and spreads[k] == max(spreads.values()) and spreads[k] > 2 * min(spreads.values()):
+            text += (" Its stability varies most across resamples: present it with a caveat (one group is less "
+                     "settled than the others).")
+        return text + " Now argue it (q7)."
 
 
 # -- q7 ---------------------------------------------------------------------------
+class ArgueK(WrittenExercise):
+    question = """
+    Argue your k, in three to five sentences, as you would to the CRM team's lead. Use numbers from the
+    summary table, say what one segment more or fewer would cost or buy, and name the risk of your choice.
+    """
+    rubric = {
+        "a": RubricItem("Names the k and the evidence for it from the curves (silhouette, stability, elbow)",
+                        keywords=("silhouette", "stab", "rand index", "bootstrap", "resampl", "elbow", "knee",
+                                  "inertia")),
+        "b": RubricItem("Weighs parsimony against detail: what one segment more or fewer would cost or buy",
+                        keywords=("parsimon", "simpl", "fewer", "more segment", "one more", "extra", "actionable",
+                                  "split", "merge", "detail")),
+        "c": RubricItem("Names a risk or a caveat, and what would change the choice or how to check it",
+                        keywords=("caveat", "risk", "unstable", "less stable", "spread", "check", "revisit",
+                                  "change my mind", "would switch", "watch")),
+        "d": RubricItem("Says the rule used is a convention, not a law", required=False,
+                        keywords=("convention", "rule of thumb", "judgement", "judgment")),
+    }
+    model_answer = """
+    I would present five segments. Five has the best silhouette of all candidates and is the most stable:
+    bootstrap resamples find the same five groups almost every time. Four is simpler (the knee of the
+    elbow) but merges groups the team treats differently; six is the largest k that passes the usual
+    convention, yet its stability varies most across resamples, so one of its splits may not be real.
+    The risk of five is that it merges two groups that matter: I would check the profile of each cluster
+    with the team, and switch to six if one cluster mixes customers they would act on differently.
+    """
+    weak_answers = (
+        "'The elbow is at 4, so k = 4.' One view, no numbers, no trade-off: the elbow is often ambiguous.",
+        "'Six, because more segments are more actionable.' Only if they are real: say how stable they are.",
+        "'k = 5 has the highest silhouette.' Right evidence, but no trade-off and no caveat.",
+    )
+    min_words = 40
+    hints = [
+        "Start from the number: which k, and which view supports it (quote the silhouette or the bootstrap ARI).",
+        "Then the trade-off: what would the CRM team gain or lose with one segment more, or one fewer?",
+        "End with the risk: what would make you change your mind, and how you would check it.",
+    ]
+
+    def diagnose(self, answer, met=None, **context):
+        if met is ____:  # the starter's `met = ____`: not scored yet
+            met = None
+        return super().diagnose(answer, met=met, **context)
+
+
+# -- q8 ---------------------------------------------------------------------------
+#: The CRM team's segment names and the words a learner may use for them.
+SEGMENT_NAMES = {
+    "Champions": ("champions", "champion", "best customers", "best", "vip", "vips", "top customers", "stars"),
+    "Loyal": ("loyal", "loyal customers", "loyalists", "regulars", "regular customers"),
+    "New": ("new", "new customers", "newcomers", "first timers", "promising", "recent customers"),
+    "At Risk": ("at risk", "atrisk", "slipping", "slipping away", "churn risk", "cannot lose them",
+                "need attention", "needs attention"),
+    "Lost": ("lost", "churned", "hibernating", "inactive", "dormant", "lapsed", "gone"),
+    "Big Spenders": ("big spenders", "big spender", "whales", "high value", "high spenders", "big baskets",
+                     "wholesale", "wholesalers"),
+}
+_CANONICAL = {alias: name for name, aliases in SEGMENT_NAMES.items() for alias in aliases}
+
+#: What each name claims about a cluster's median customer, on the percentiles of
+#: ``clustering.rfm_percentiles`` (0 to 1, 1 = most recent / most orders / most money / largest basket).
+#: Deliberately lenient: a name is wrong only when the profile clearly contradicts it.
+NAME_CLAIMS = {
+    "Champions": (("recent", ">=", 0.6, "bought recently"), ("frequent", ">=", 0.7, "order often"),
+                  ("spend", ">=", 0.6, "spend a lot")),
+    "Loyal": (("frequent", ">=", 0.55, "order often"), ("recent", ">=", 0.45, "are still buying")),
+    "At Risk": (("frequent", ">=", 0.5, "used to order often"), ("recent", "<=", 0.6, "have not bought for a while")),
+    "New": (("recent", ">=", 0.6, "bought recently"), ("frequent", "<=", 0.55, "have few orders so far")),
+    "Lost": (("recent", "<=", 0.4, "have not bought for a long time"), ("frequent", "<=", 0.55, "ordered rarely")),
+    "Big Spenders": (("basket", ">=", 0.75, "spend a lot per order"),),
+}
+_WHAT = {"recent": "recency", "frequent": "frequency", "spend": "monetary", "basket": "basket"}
+
+
+def _normal(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in name.lower().replace("'", "")).split())
+
+
+def canonical_name(name) -> str | None:
+    """The CRM name a learner's name stands for ("vip" -> "Champions"), or None."""
+    if not isinstance(name, str):
+        return None
+    return _CANONICAL.get(_normal(name))
+
+
+def _broken_claims(name: str | None, row) -> list:
+    """The claims of ``name`` that the cluster's percentiles contradict (an unknown name claims nothing true)."""
+    if name not in NAME_CLAIMS:
+        return [("recent", float("nan"), "is not a name the team uses")]
+    out = []
+    for col, op, bound, words in NAME_CLAIMS[name]:
+        value = float(row[col])
+        if (op == ">=" and value < bound) or (op == "<=" and value > bound):
+            out.append((col, value, words))
+    return out
+
+
+def _fits(names: dict, pct: pd.DataFrame) -> bool:
+    return all(not _broken_claims(canonical_name(n), pct.loc[c]) for c, n in names.items())
+
+
+def _labels_or_reference(labels=None):
+    if labels is None:
+        return lesson.labels.shared(lesson.chosen_k())
+    return answers.labels(labels, _n_customers(), "labels")
+
+
 def _n_customers():
     return len(lesson.rfm_table.shared())
 
 
-def _k_of(labels) -> int:
-    return len(np.unique(labels))
+def _pct(labels=None) -> pd.DataFrame:
+    return clustering.rfm_percentiles(lesson.rfm_table.shared(), _labels_or_reference(labels))
 
 
-def _matches_variant(labels, variant) -> bool:
-    return adjusted_rand_score(labels, lesson.labels.shared(_k_of(labels), variant)) > 0.95
+def _profile(labels=None) -> pd.DataFrame:
+    return clustering.profile_clusters(lesson.rfm_table.shared(), _labels_or_reference(labels))
 
 
-def _fits_x(labels) -> bool:
-    return adjusted_rand_score(labels, lesson.labels.shared(_k_of(labels))) >= 0.9
+def _reference_names(pct: pd.DataFrame) -> dict:
+    return {c: n if n != clustering.UNNAMED else "Needs review" for c, n in clustering.name_clusters(pct).items()}
 
 
-class KMeansLabels(ValueExercise):
-    title = "K-Means cluster labels for every customer (your k, random_state=0, on X)"
-    expects = "an array of one integer label per customer (length of rfm_table)"
+def _flipped_recency_names() -> dict:
+    """The reference names when recency is read the wrong way round (a small number taken as bad)."""
+    pct = _pct().assign(recent=lambda p: 1 - p["recent"])
+    return dict(clustering.name_clusters(pct).items())
+
+
+def _misaligned_names() -> dict:
+    """The reference names, each given to the next cluster (as from a table sorted another way)."""
+    names = _reference_names(_pct())
+    keys = sorted(names)
+    return {keys[i]: names[keys[i - 1]] for i in range(len(keys))}
+
+
+def _some_order_fits(names: dict, pct: pd.DataFrame) -> bool:
+    """Whether the same names, given to the clusters in another order, would all fit."""
+    from scipy.optimize import linear_sum_assignment
+
+    clusters, given = list(names), [canonical_name(n) for n in names.values()]
+    cost = np.array([[0 if not _broken_claims(g, pct.loc[c]) else 1 for g in given] for c in clusters])
+    rows, cols = linear_sum_assignment(cost)
+    return int(cost[rows, cols].sum()) == 0
+
+
+class NameClusters(ValueExercise):
+    title = "Name each cluster from its profile, with rules of your own"
+    expects = ("a dict {cluster: name} with one name per cluster, from the CRM team's list: Champions, Loyal, New, "
+               "At Risk, Lost, Big Spenders")
+    context = ("labels",)
     hints = [
-        "KMeans(n_clusters=k, n_init=10, random_state=0) then fit_predict on the scaled features X.",
-        "Fit on X (log + scaled), not on rfm_table.",
-        "KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(X)",
+        "Read each row of the percentile table: is the median customer recent (near 1) or long gone (near 0)? "
+        "Do they order often? Is their basket large?",
+        "Write your rules as thresholds, e.g. Lost: recent below 0.4 and frequent below 0.5. Try them in order; "
+        "the first that fits names the cluster.",
+        "Careful with recency: the table's 'recent' is already flipped (1 = most recent), but the profile's "
+        "recency is in days (small = recent).",
     ]
     solution_code = """
-    kmeans = KMeans(n_clusters=k, n_init=10, random_state=0)
-    labels = kmeans.fit_predict(X)
+    def my_name(p):
+        \"\"\"My rules, tried in order: the first that fits names the cluster.\"\"\"
+        if p["recent"] >= 0.6 and p["frequent"] >= 0.8:
+            return "Champions"
+        if p["basket"] >= 0.8:
+            return "Big Spenders"
+        if p["frequent"] >= 0.6:
+            return "Loyal" if p["recent"] >= 0.5 else "At Risk"
+        return "New" if p["recent"] >= 0.6 else "Lost"
+
+    names = {cluster: my_name(p) for cluster, p in percentiles.iterrows()}
     """
     mistakes = (
-        Mistake("raw", "You clustered the raw RFM values: monetary dominates every distance. Cluster X.",
-                when=lambda a: not _fits_x(a) and _matches_variant(a, "raw"),
-                example=lambda: lesson.labels(lesson.chosen_k(), "raw")),
-        Mistake("scaled_only", "You clustered scaled but un-logged features. Cluster X (log1p, then scaled).",
-                when=lambda a: not _fits_x(a) and _matches_variant(a, "scaled_only"),
-                example=lambda: lesson.labels(lesson.chosen_k(), "scaled_only")),
-        Mistake("log_only", "You clustered log features without scaling. Cluster X (log1p, then scaled).",
-                when=lambda a: not _fits_x(a) and _matches_variant(a, "log_only"),
-                example=lambda: lesson.labels(lesson.chosen_k(), "log_only")),
-        Mistake("k_not_defensible",
-                lambda a: f"The labels fit X, but k={_k_of(a)} is not defensible here ({_defensible()}); see q6.",
-                when=lambda a: _fits_x(a) and _k_of(a) not in _defensible(),
-                example=lambda: lesson.labels(2)),
+        Mistake("unknown_name",
+                lambda v, labels=None: (
+                    f"I cannot judge {next(n for n in v.values() if canonical_name(n) is None)!r}: use the CRM "
+                    "team's names (Champions, Loyal, New, At Risk, Lost, Big Spenders), which say what the "
+                    "customers do. A number or a letter tells the team nothing."),
+                when=lambda v, labels=None: any(canonical_name(n) is None for n in v.values()),
+                example=lambda: {c: f"Segment {c}" for c in _pct().index},
+                example_context=lambda: {"labels": lesson.labels(lesson.chosen_k())}),
+        Mistake("recency_flipped",
+                "You read recency the wrong way round: it counts days since the last purchase, so a SMALL recency "
+                "is good. Your recent customers got the names of the lost ones (and the other way round).",
+                when=lambda v, labels=None: not _fits(v, _pct(labels))
+                and _fits(v, _pct(labels).assign(recent=lambda p: 1 - p["recent"])),
+                example=_flipped_recency_names,
+                example_context=lambda: {"labels": lesson.labels(lesson.chosen_k())}),
+        Mistake("misaligned",
+                "Each of your names fits one of the clusters, but not the one you gave it: check which cluster "
+                "number each row of the table is (the index, which sorting does not renumber).",
+                when=lambda v, labels=None: not _fits(v, _pct(labels)) and _some_order_fits(v, _pct(labels)),
+                example=_misaligned_names,
+                example_context=lambda: {"labels": lesson.labels(lesson.chosen_k())}),
     )
 
-    def reference(self):
-        return lesson.labels(lesson.chosen_k())
+    def reference(self, labels=None):
+        return _reference_names(_pct(labels))
 
-    def convert(self, answer):
-        return answers.guard(self.expects, answer, lambda: self._convert(answer))
+    def convert(self, answer, labels=None):
+        clusters = list(_pct(labels).index)
+        return answers.guard(self.expects, answer, lambda: self._convert(answer, clusters))
 
-    def _convert(self, answer):
-        if isinstance(answer, pd.DataFrame):
-            raise AnswerError(f"Expected one label per customer, got {describe(answer)}.")
-        n = _n_customers()
-        if isinstance(answer, (pd.Series, np.ndarray, list, tuple)) and np.ndim(answer) == 1 and len(answer) != n:
-            raise AnswerError(f"Expected {n} labels (one per customer), got {describe(answer)}.")
-        labels = answers.labels(answer, n, "labels")
-        k = _k_of(labels)
-        if k < 2 or k > max(KS):
-            raise AnswerError(f"Your labels form {k} cluster(s); use the k you chose in q6.")
-        return labels
+    def _convert(self, answer, clusters):
+        if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
+            answer = answer.iloc[:, 0]
+        if isinstance(answer, pd.Series):
+            answer = answer.to_dict()
+        elif isinstance(answer, (list, tuple)):
+            answer = dict(enumerate(answer))
+        if not isinstance(answer, dict):
+            raise answers.expected(self.expects, answer)
+        names = {}
+        for key, name in answer.items():
+            try:
+                cluster = int(key)
+            except (TypeError, ValueError):
+                raise AnswerError(f"{key!r} is not a cluster number; key the names by cluster (0, 1, ...).") from None
+            if not isinstance(name, str) or not name.strip():
+                raise AnswerError(f"The name of cluster {cluster} is {describe(name)}; give every cluster a name "
+                                  "as text.")
+            names[cluster] = name.strip()
+        missing, extra = sorted(set(clusters) - set(names)), sorted(set(names) - set(clusters))
+        if missing:
+            raise AnswerError(f"Name every cluster: no name for cluster(s) {missing}. Your labels have clusters "
+                              f"{clusters}.")
+        if extra:
+            raise AnswerError(f"Your labels have no cluster {extra}; they have {clusters}. Name the clusters of the "
+                              "labels you fitted.")
+        return names
 
     def same(self, value, other):
-        return adjusted_rand_score(value, other) >= 0.9
+        return all(canonical_name(value[c]) == canonical_name(other[c]) for c in other)
 
-    def accepts(self, labels):
-        return _fits_x(labels) and _k_of(labels) in _defensible()
+    def accepts(self, value, labels=None):
+        return all(canonical_name(n) is not None for n in value.values()) and _fits(value, _pct(labels))
 
-    def explain(self, labels):
-        k = _k_of(labels)
-        fit_ari = adjusted_rand_score(labels, lesson.labels.shared(k))
-        return (f"Your {k} clusters differ from K-Means with k={k} on X (ARI {fit_ari:.2f}). "
-                f"Fit KMeans(n_clusters={k}, n_init=10, random_state=0) on X.")
+    def explain(self, value, labels=None):
+        pct, prof = _pct(labels), _profile(labels)
+        parts = []
+        for c, n in value.items():
+            broken = _broken_claims(canonical_name(n), pct.loc[c])
+            if not broken:
+                continue
+            col, p, words = broken[0]
+            median = {"recent": f"last bought {prof.loc[c, 'recency']:.0f} days before the snapshot",
+                      "frequent": f"placed {prof.loc[c, 'frequency']:.0f} orders",
+                      "spend": f"spent {prof.loc[c, 'monetary']:,.0f}",
+                      "basket": f"spent {prof.loc[c, 'monetary'] / max(prof.loc[c, 'frequency'], 1):,.0f} per order"}
+            parts.append(f"cluster {c} is not '{n}': {canonical_name(n)} {words}, but its median customer "
+                         f"{median[col]} ({_WHAT[col]} percentile {p:.2f})")
+        return "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
 
-    def correct_message(self, answer):
-        sizes = np.bincount(pd.factorize(np.asarray(answer))[0])
-        return f"{len(sizes)} clusters of {', '.join(map(str, sorted(sizes, reverse=True)))} customers."
+    def correct_message(self, answer, labels=None):
+        value = self.convert(answer, labels=labels)
+        used = [canonical_name(n) for n in value.values()]
+        twice = sorted({n for n in used if used.count(n) > 1})
+        text = "Every name fits its cluster's profile."
+        if twice:
+            text += (f" {', '.join(twice)} names more than one cluster: that is a finding. Do those clusters "
+                     "differ in a way the team would act on?")
+        return text
 
 
-# -- q8 ---------------------------------------------------------------------------
+# -- q9 ---------------------------------------------------------------------------
 def _candidates(labels=None) -> list:
-    """The labellings an ARI may be computed from: the learner's own, else every defensible k's."""
+    """The labellings a score may be computed from: the learner's own, else every defensible k's."""
     if labels is not None:
         return [answers.labels(labels, _n_customers(), "labels")]
     return [lesson.labels.shared(k) for k in _defensible()]
@@ -614,47 +844,60 @@ def _any_close(value, score, labels=None, tol=1e-6) -> bool:
     return any(abs(value - score(lab)) < tol for lab in _candidates(labels))
 
 
-class TruthARI(NumericExercise):
-    title = "How well do your clusters recover the planted segments? (adjusted Rand index)"
-    expects = "one number between -1 and 1: adjusted_rand_score(truth, labels)"
+def _purity(truth, lab) -> float:
+    table = pd.crosstab(np.asarray(lab), np.asarray(truth))
+    return float(table.max(axis=1).sum() / table.to_numpy().sum())
+
+
+def _chance_corrected(truth, lab) -> tuple:
+    return adjusted_rand_score(truth, lab), adjusted_mutual_info_score(truth, lab)
+
+
+class TruthAgreement(NumericExercise):
+    title = "How well do your clusters recover the planted segments? A score fair to arbitrary cluster numbers"
+    expects = "one number: a chance-corrected agreement between truth and labels (1 perfect, about 0 for chance)"
+    context = ("labels",)
     hints = [
-        "Cluster 0 need not be segment 'champions': compare labellings with a score that ignores the names.",
-        "sklearn.metrics.adjusted_rand_score(truth, labels)",
-        "adjusted_rand_score(truth, labels)",
+        "Cluster 0 need not be segment 'champions': the score must not care how clusters are numbered, and a "
+        "random labelling should score about 0, whatever the number of clusters.",
+        "Counting pairs of customers (together in both, apart in both) and correcting for chance gives one such "
+        "score; sklearn.metrics has it, and an information-based cousin.",
+        "sklearn.metrics.adjusted_rand_score (or adjusted_mutual_info_score).",
     ]
     solution_code = """
-    ari = adjusted_rand_score(truth, labels)
+    agreement = adjusted_rand_score(truth, labels)  # or adjusted_mutual_info_score(truth, labels)
     """
-    context = ("labels",)
     mistakes = (
         Mistake("labels_not_matched",
                 "That is the share of customers whose cluster number equals their segment number: labels compared "
-                "without matching. Cluster 3 may be segment 'lost'; use adjusted_rand_score.",
+                "without matching. Cluster 3 may be segment 'lost'; use a score that ignores the numbering.",
                 when=lambda v, labels=None: _any_close(
                     v, lambda lab: accuracy_score(pd.factorize(lesson.truth.shared())[0], lab), labels),
                 example=lambda: accuracy_score(pd.factorize(lesson.truth.shared())[0],
                                                lesson.labels.shared(lesson.chosen_k()))),
-        Mistake("plain_rand", "That is the plain Rand index; use the adjusted one (corrected for chance).",
+        Mistake("plain_rand", "That is the plain Rand index: not corrected for chance (a random labelling of these "
+                              "customers scores about 0.7). Use the adjusted one.",
                 when=lambda v, labels=None: _any_close(v, lambda lab: rand_score(lesson.truth.shared(), lab), labels),
                 example=lambda: rand_score(lesson.truth.shared(), lesson.labels.shared(lesson.chosen_k()))),
-        Mistake("nmi", "That is normalized mutual information; the question asks for the adjusted Rand index.",
+        Mistake("nmi", "That is normalized mutual information, which is not corrected for chance: more clusters "
+                       "score higher even at random. Use its adjusted version, or the adjusted Rand index.",
                 when=lambda v, labels=None: _any_close(
                     v, lambda lab: normalized_mutual_info_score(lesson.truth.shared(), lab), labels),
                 example=lambda: normalized_mutual_info_score(lesson.truth.shared(),
                                                              lesson.labels.shared(lesson.chosen_k()))),
-        Mistake("raw_clustering", "That scores the raw clustering; score the labels from X.",
+        Mistake("purity", "That is purity (the share of customers in their cluster's majority segment): it ignores "
+                          "chance and reaches 1 when every customer is a cluster of their own. Use a "
+                          "chance-corrected score.",
+                when=lambda v, labels=None: _any_close(v, lambda lab: _purity(lesson.truth.shared(), lab), labels),
+                example=lambda: _purity(lesson.truth.shared(), lesson.labels.shared(lesson.chosen_k()))),
+        Mistake("raw_clustering", "That scores the clustering of the raw RFM values; score the labels from X.",
                 when=lambda v, labels=None: any(
                     abs(v - adjusted_rand_score(lesson.truth.shared(), lesson.labels.shared(k, "raw"))) < 1e-6
                     for k in _defensible()),
                 example=lambda: adjusted_rand_score(lesson.truth.shared(),
                                                     lesson.labels.shared(lesson.chosen_k(), "raw"))),
-        Mistake("scaled_only_clustering", "That scores the scaled-only clustering; score the labels from X.",
-                when=lambda v, labels=None: any(
-                    abs(v - adjusted_rand_score(lesson.truth.shared(), lesson.labels.shared(k, "scaled_only"))) < 1e-6
-                    for k in _defensible()),
-                example=lambda: adjusted_rand_score(lesson.truth.shared(),
-                                                    lesson.labels.shared(lesson.chosen_k(), "scaled_only"))),
-        Mistake("out_of_range", "An adjusted Rand index lies between -1 and 1.",
+        Mistake("out_of_range", "An adjusted Rand index lies between -1 and 1 (and adjusted mutual information "
+                                "at most 1).",
                 when=lambda v, labels=None: not -1 <= v <= 1, example=lambda: 1.5),
     )
 
@@ -662,16 +905,20 @@ class TruthARI(NumericExercise):
         return float(adjusted_rand_score(lesson.truth.shared(), _candidates(labels)[0]))
 
     def accepts(self, value, labels=None):
-        return _any_close(value, lambda lab: adjusted_rand_score(lesson.truth.shared(), lab), labels, tol=0.02)
+        return any(abs(value - s) < 1e-6 for lab in _candidates(labels)
+                   for s in _chance_corrected(lesson.truth.shared(), lab))
 
     def explain(self, value, labels=None):
-        return "That does not match adjusted_rand_score(truth, labels) for labels from q7."
+        return ("That does not match adjusted_rand_score(truth, labels) (or adjusted mutual information) for your "
+                "labels.")
 
     def correct_message(self, answer, labels=None):
         answer = float(answer)
-        return (f"ARI {answer:.2f}: the clusters recover the planted segments "
+        ari, ami = _chance_corrected(lesson.truth.shared(), _candidates(labels)[0])
+        which = "adjusted Rand index" if abs(answer - ari) < 1e-6 else "adjusted mutual information"
+        return (f"{which[0].upper() + which[1:]} {answer:.2f}: the clusters recover the planted segments "
                 f"{'closely' if answer >= 0.8 else 'in part' if answer >= 0.5 else 'poorly'} (1 is perfect, 0 is "
-                "chance).")
+                f"chance). Both chance-corrected scores qualify: ARI {ari:.2f}, AMI {ami:.2f}.")
 
 
 q1 = CancellationMask("q1")
@@ -680,7 +927,8 @@ q3 = RFMTable("q3")
 q4 = RecencyScore("q4")
 q5 = ScaledFeatures("q5")
 q6 = ChooseK("q6")
-q7 = KMeansLabels("q7")
-q8 = TruthARI("q8")
+q7 = ArgueK("q7")
+q8 = NameClusters("q8")
+q9 = TruthAgreement("q9")
 
-EXERCISES = register(__name__, [q1, q2, q3, q4, q5, q6, q7, q8])
+EXERCISES = register(__name__, [q1, q2, q3, q4, q5, q6, q7, q8, q9])

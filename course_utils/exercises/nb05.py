@@ -2,8 +2,8 @@
 
 q1 week numbers                          q5 segment sizes by week, in SQL
 q2 genre entropy of week 5               q6 share of viewers who changed segment in week 5
-q3 match refitted centroids (Hungarian)  q7 PSI of segment sizes, week 5 against week 4
-q4 the weekly update loop                q8 the weeks with drift alerts
+q3 the weekly update loop                q7 PSI of segment sizes, week 5 against week 4
+q4 match refitted centroids (assignment) q8 the weeks with drift alerts
 
 The reference pipeline (features, segmenter, weekly labels, alerts) lives in
 :mod:`course_utils.lessons.nb05`.
@@ -191,68 +191,6 @@ class GenreEntropy(ValueExercise):
 
 
 # -- q3 -------------------------------------------------------------------------------------
-class MatchCentroids(ValueExercise):
-    title = "Match the refit's centroids to the old ones: the Hungarian algorithm"
-    expects = "an integer array `order` of length 5 such that new[order][i] is the centroid matched to old[i]"
-    hints = [
-        "Build the 5 x 5 table of distances between every old and every new centroid, then find the "
-        "one-to-one pairing with the smallest total distance.",
-        "scipy.optimize.linear_sum_assignment(cost) returns (rows, cols): old centroid rows[i] pairs with "
-        "new centroid cols[i].",
-        "See solution().",
-    ]
-    solution_code = """
-    cost = np.linalg.norm(old[:, None, :] - new[None, :, :], axis=2)
-    rows, cols = linear_sum_assignment(cost)
-    order = cols[np.argsort(rows)]
-    """
-    mistakes = (
-        Mistake("rows_and_cols",
-                "linear_sum_assignment returns (rows, cols); give the order of the new centroids (cols, by row).",
-                when=lambda a: isinstance(a, tuple) and len(a) == 2, raw=True,
-                example=lambda: (np.arange(lesson.N_SEGMENTS), lesson.centroid_order())),
-        Mistake("greedy", "Two old segments took the same new centroid: choosing the nearest for each separately is "
-                          "greedy. The Hungarian algorithm pairs them one to one.",
-                when=lambda order: len(set(order.tolist())) < len(order),
-                example=lambda: np.zeros(lesson.N_SEGMENTS, dtype=int)),
-        Mistake("new_to_old", "That maps new to old; the question wants, for each old segment, which new centroid "
-                              "(invert it).",
-                wrong=lambda: np.argsort(lesson.centroid_order.shared())),
-        Mistake("kmeans_order", "That keeps K-Means's order: the refit numbered its clusters at random. Match them.",
-                wrong=lambda: np.arange(lesson.N_SEGMENTS)),
-    )
-
-    def reference(self):
-        return lesson.centroid_order()
-
-    def convert(self, answer):
-        ref = lesson.centroid_order.shared()
-        try:
-            order = np.asarray(answer)
-        except Exception:  # whatever np.asarray chokes on is not an order
-            raise answers.expected(self.expects, answer) from None
-        if order.shape != ref.shape:
-            raise AnswerError(f"Expected {self.expects}, got shape {order.shape}.")
-        if order.dtype.kind not in "iu":
-            raise AnswerError(f"Expected whole numbers (positions of new centroids), got dtype {order.dtype}.")
-        return order.astype(int)
-
-    def same(self, value, other):
-        return bool(np.array_equal(value, other))
-
-    def accepts(self, value):
-        return self.same(value, lesson.centroid_order.shared())
-
-    def explain(self, value):
-        return "That pairing does not minimise the total distance between old and new centroids."
-
-    def correct_message(self, answer):
-        old, new = lesson.refit_centroids.shared()
-        moved = np.linalg.norm(old - new[self.convert(answer)], axis=1)
-        return f"Matched; the refit moved each centroid by {', '.join(f'{m:.2f}' for m in moved)} (scaled units)."
-
-
-# -- q4 -------------------------------------------------------------------------------------
 def _first_difference(value: dict):
     """``(week, agreement)`` of the first week whose segments differ from the reference, or None."""
     ref = lesson.updated.shared()
@@ -287,21 +225,23 @@ class UpdateLoop(ValueExercise):
     title = "The weekly loop: update the segmenter with weeks 4 to 12, keeping each week's segments"
     expects = "a dict {week: Series user_id -> segment} for weeks 4 to 12"
     hints = [
-        "For each week, segmenter.update(weekly[week]) moves the centroids a little and returns the segments "
-        "of that week's viewers, in the order of weekly[week]'s rows.",
-        "Wrap the weeks in tqdm(...) for a progress bar; index each result by weekly[week].index.",
+        "The segmenter has a method that takes one week's features, moves the centres toward that week's viewers "
+        "and returns their segments. Call it once per week, in week order.",
+        "segmenter.update(weekly[week]) returns one segment per row of weekly[week]: index the result by "
+        "weekly[week].index.",
         "See solution().",
     ]
     solution_code = """
     updated = {}
-    for week in tqdm(range(4, 13), desc="weekly update"):
+    for week in range(4, 13):
         updated[week] = pd.Series(segmenter.update(weekly[week]), index=weekly[week].index)
     """
     mistakes = (
         Mistake("not_updated",
                 lambda v: (f"Week {_first_difference(v)[0]}: {1 - _first_difference(v)[1]:.1%} of viewers get another "
-                           "segment than segmenter.update gives. Did you predict without updating, or update the weeks "
-                           "out of order (4, 5, ..., 12)?"),
+                           "segment than segmenter.update gives. Did you predict without updating, update the weeks "
+                           "out of order (4, 5, ..., 12), or run the loop twice (each run updates again: refit the "
+                           "segmenter in section 4 first)?"),
                 when=_not_updated, example=_predicted_without_update),
         Mistake("renumbered",
                 lambda v: (f"Week {_first_difference(v)[0]}: the groups look right but the segment numbers changed "
@@ -369,6 +309,69 @@ class UpdateLoop(ValueExercise):
 
     def correct_message(self, answer):
         return "Nine weekly updates; segment numbers mean the same thing every week."
+
+
+# -- q4 -------------------------------------------------------------------------------------
+class MatchCentroids(ValueExercise):
+    title = "Match the refit's centroids to the old ones: the one-to-one pairing with the smallest total distance"
+    expects = "an integer array `order` of length 5 such that new[order][i] is the centroid matched to old[i]"
+    hints = [
+        "Build the 5 x 5 table of distances between every old and every new centroid, then find the "
+        "one-to-one pairing with the smallest total distance.",
+        "scipy.optimize.linear_sum_assignment(cost) returns (rows, cols): old centroid rows[i] pairs with "
+        "new centroid cols[i].",
+        "See solution().",
+    ]
+    solution_code = """
+    cost = np.linalg.norm(old[:, None, :] - new[None, :, :], axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    order = cols[np.argsort(rows)]
+    """
+    mistakes = (
+        Mistake("rows_and_cols",
+                "linear_sum_assignment returns (rows, cols); give the order of the new centroids (cols, by row).",
+                when=lambda a: isinstance(a, tuple) and len(a) == 2, raw=True,
+                example=lambda: (np.arange(lesson.N_SEGMENTS), lesson.centroid_order())),
+        Mistake("greedy", "Two old segments took the same new centroid: choosing the nearest for each separately is "
+                          "greedy. Pair them one to one with the smallest total distance (an assignment problem: "
+                          "linear_sum_assignment).",
+                when=lambda order: len(set(order.tolist())) < len(order),
+                example=lambda: np.zeros(lesson.N_SEGMENTS, dtype=int)),
+        Mistake("new_to_old", "That maps new to old; the question wants, for each old segment, which new centroid "
+                              "(invert it).",
+                wrong=lambda: np.argsort(lesson.centroid_order.shared())),
+        Mistake("kmeans_order", "That keeps K-Means's order: the refit numbered its clusters at random. Match them.",
+                wrong=lambda: np.arange(lesson.N_SEGMENTS)),
+    )
+
+    def reference(self):
+        return lesson.centroid_order()
+
+    def convert(self, answer):
+        ref = lesson.centroid_order.shared()
+        try:
+            order = np.asarray(answer)
+        except Exception:  # whatever np.asarray chokes on is not an order
+            raise answers.expected(self.expects, answer) from None
+        if order.shape != ref.shape:
+            raise AnswerError(f"Expected {self.expects}, got shape {order.shape}.")
+        if order.dtype.kind not in "iu":
+            raise AnswerError(f"Expected whole numbers (positions of new centroids), got dtype {order.dtype}.")
+        return order.astype(int)
+
+    def same(self, value, other):
+        return bool(np.array_equal(value, other))
+
+    def accepts(self, value):
+        return self.same(value, lesson.centroid_order.shared())
+
+    def explain(self, value):
+        return "That pairing does not minimise the total distance between old and new centroids."
+
+    def correct_message(self, answer):
+        old, new = lesson.refit_centroids.shared()
+        moved = np.linalg.norm(old - new[self.convert(answer)], axis=1)
+        return f"Matched; the refit moved each centroid by {', '.join(f'{m:.2f}' for m in moved)} (scaled units)."
 
 
 # -- q5 -------------------------------------------------------------------------------------
@@ -665,12 +668,11 @@ class AlertWeeks(ValueExercise):
 
 q1 = WeekNumbers("q1")
 q2 = GenreEntropy("q2")
-q3 = MatchCentroids("q3")
-q4 = UpdateLoop("q4")
+q3 = UpdateLoop("q3")
+q4 = MatchCentroids("q4")
 q5 = SegmentSizesSQL("q5")
 q6 = MovedShare("q6")
 q7 = SizePSI("q7")
 q8 = AlertWeeks("q8")
 
-# In the order the notebook asks them: the update loop (q4) comes before matching a refit (q3).
-EXERCISES = register(__name__, [q1, q2, q4, q3, q5, q6, q7, q8])
+EXERCISES = register(__name__, [q1, q2, q3, q4, q5, q6, q7, q8])
