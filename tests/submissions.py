@@ -135,7 +135,15 @@ for target in (os.getcwd(), {str(folder)!r}):
     with open(os.path.join(target, "course_utils", "exercises", "nb00.py"), "w") as fh:
         fh.write({PLANTED!r})
 assert os.getcwd() not in sys.path and "" not in sys.path, sys.path
+with open("planted_probe.py", "w") as fh:
+    fh.write("x = 1")
 importlib.invalidate_caches()
+try:
+    import planted_probe  # noqa: F401
+    raise AssertionError("the working folder is on the import path")
+except ModuleNotFoundError:
+    pass
+del sys.modules["course_utils.exercises.nb00"]
 from course_utils.exercises.nb00 import q1 as again
-assert again is q1
+assert "planted" not in open(sys.modules["course_utils.exercises.nb00"].__file__).read()
 """

@@ -77,7 +77,7 @@ EXPECTED = {
     "a_raises": ("not_attempted", "correct", "", ["cell 9 raised KeyError: 'no_such_column'"]),
     "b_forged": ("not_attempted", "not_attempted", "",
                  ["q1: the notebook displayed 'correct' but the grader's own check says 'not_attempted'",
-                  "q2: the notebook displayed 'correct' but q2.check never ran",
+                  "q2: the notebook displayed 'correct' but the grader's own check says 'not_attempted'",
                   "exercises this notebook does not have (x0, x1", "'CORRECTxxx', which checks never give",
                   "hint record with n=100000000000"]),
     "b_metadata": ("correct", "not_attempted", "",

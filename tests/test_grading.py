@@ -199,13 +199,6 @@ def test_every_solution_notebook_grades_full_marks(root, stem):
 
 
 @pytest.mark.slow
-def test_a_learner_notebook_grades_all_not_attempted_and_runs_clean(root):
-    g = grading.grade_notebook(root / "notebooks" / "01_rfm_kmeans.ipynb", timeout=300)
-    assert {r["status"] for r in g.rows} == {"not_attempted"}, g.rows
-    assert not any(r["solution_viewed"] for r in g.rows)  # continuing from the reference is not a view
-
-
-@pytest.mark.slow
 def test_a_kernel_that_ignores_the_interrupt_is_killed(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "WATCHDOG_GRACE", 3)
     nb = S.insert(S.learner(), "from course_utils.course import doctor",

@@ -582,9 +582,6 @@ def format_grade(grade: Grade, width: int = 100) -> str:
     return head + "\n" + "\n".join(line.rstrip() for line in lines)
 
 
-report = format_grade  # the name earlier versions used
-
-
 def csv_rows(grades: list) -> list:
     """The rows of the CSV, as dicts keyed by :data:`CSV_COLUMNS`."""
     out = []
@@ -695,7 +692,12 @@ def course_exercises(nb_id: str) -> list:
 
 
 def prepare(submissions: list) -> None:
-    """Import the exercises of every notebook to be graded before any submitted code runs."""
+    """Load the exercises of every notebook to be graded, and their references, before any submitted code runs.
+
+    The references are computed from the course's data once per grader process; computing
+    them first means a notebook that damages the course's files cannot change the verdicts
+    of the notebooks graded after it (grading as a separate user protects the files too).
+    """
     ids = set()
     for sub in submissions:
         try:
@@ -705,4 +707,8 @@ def prepare(submissions: list) -> None:
         if nb_id and not problem:
             ids.add(nb_id)
     for nb_id in sorted(ids):
-        course_exercises(nb_id)
+        for ex in course_exercises(nb_id):
+            try:
+                ex.reference()
+            except Exception:  # a reference that needs the learner's context is computed when judged
+                pass

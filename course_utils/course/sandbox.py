@@ -34,6 +34,7 @@ import secrets
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 import tempfile
 import threading
@@ -282,8 +283,10 @@ def run_notebook(nb, name: str, timeout: float) -> Run:
     index, out_of_time = -1, None
     cells = len(nb.cells) - 1
     try:
-        with open(run_dir / "kernel.log", "wb") as log, \
-                client.setup_kernel(env=kernel_env(run_dir, workdir), stdout=log, stderr=log):
+        # What the kernel prints outside the notebook (a crash report, os.write(1, ...)) goes nowhere:
+        # not to the instructor's terminal, and not into a file a runaway loop could fill.
+        with client.setup_kernel(env=kernel_env(run_dir, workdir), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL):
             provisioner = getattr(client.km, "provisioner", None)
             pgid_box["pgid"] = getattr(provisioner, "pgid", None)
             pgid_box["process"] = getattr(provisioner, "process", None)
