@@ -97,9 +97,11 @@ PARENT_KILLER = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nimpor
 
 EXIT = "import os\nos._exit(3)"
 
-LOOP = "while True:\n    pass"
+LOOP = "import subprocess\nsubprocess.Popen(['sleep', '600'])  # an orphan to be\nwhile True:\n    pass"
 
 HUGE_OUTPUT = "import sys\nfor _ in range(40):\n    sys.stdout.write('x' * 1_000_000)"
+
+ASK = "name = input('Your name? ')"
 
 
 def deleter(folder: Path) -> str:

@@ -3,11 +3,11 @@
 The folder holds right, wrong, skipped and broken notebooks, and one of each trick a
 learner might try: forged records, forged exercise names, edited metadata,
 ``q.check(q.reference())``, a notebook that kills its parent, one that deletes files,
-one that plants a fake ``course_utils``, ``os._exit``, an infinite loop and a flood of
-output. For each: the grader finishes, the others' results are what they would be
-alone (the same notebook graded before and after the tricks gives the same rows), and
-no trick is scored Correct. Then the class report is opened in a real browser and its
-numbers compared with the CSV.
+one that plants a fake ``course_utils``, ``os._exit``, an infinite loop that leaves a
+subprocess behind, and a flood of output followed by ``input()``. For each: the grader
+finishes, the others' results are what they would be alone (the same notebook graded
+before and after the tricks gives the same rows), and no trick is scored Correct. Then
+the class report is opened in a real browser and its numbers compared with the CSV.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def build_class(folder: Path) -> None:
     S.write(S.insert(S.answered(), S.Q2_CELL, S.planter(folder)), folder / "b_module_planter.ipynb")
     S.write(S.insert(S.answered(), S.Q2_CELL, S.EXIT), folder / "b_exit.ipynb")
     S.write(S.insert(S.answered(), S.Q2_CELL, S.LOOP), folder / "b_loop.ipynb")
-    S.write(S.insert(S.answered(), S.Q2_CELL, S.HUGE_OUTPUT), folder / "b_huge_output.ipynb")
+    nb = S.insert(S.answered(), S.Q2_CELL, S.HUGE_OUTPUT)
+    S.write(S.insert(nb, S.Q2_CELL, S.ASK), folder / "b_huge_output.ipynb")
     S.write(S.solution(), folder / "z_solution.ipynb")
     # A fake course next to the notebooks before grading starts, as a careless upload would leave.
     planted = folder / "course_utils" / "exercises"
@@ -89,7 +90,8 @@ EXPECTED = {
     "b_module_planter": ("correct", "correct", "", []),
     "b_exit": ("correct", "not_attempted", "died", ["the kernel exited with code 3"]),
     "b_loop": ("correct", "not_attempted", "timeout", [f"timed out after {TIMEOUT} s in cell 15"]),
-    "b_huge_output": ("correct", "correct", "", ["its outputs passed 16 MB"]),
+    "b_huge_output": ("correct", "correct", "", ["its outputs passed 16 MB",
+                                                 "cell 16 raised StdinNotImplementedError"]),
     "z_solution": ("correct", "correct", "", []),
 }
 
@@ -179,7 +181,7 @@ def test_tricks_reached_their_targets_and_changed_nothing_else(graded):
 
 
 def test_no_kernel_survives_grading(graded):
-    """Every kernel (the looping one, the orphan of the parent-killer) was killed with its folder."""
+    """Every kernel (the looping one and its subprocess, the orphan of the parent-killer) was killed."""
     left = []
     for proc in Path("/proc").iterdir():
         with contextlib.suppress(OSError):

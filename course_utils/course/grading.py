@@ -47,7 +47,7 @@ import nbformat
 
 from course_utils.course import capture
 from course_utils.course.checks import STATUSES
-from course_utils.course.sandbox import WATCHDOG_GRACE, new_kernel_manager  # noqa: F401 (public names)
+from course_utils.course.sandbox import new_kernel_manager  # noqa: F401 (the doctor starts its kernel with it)
 
 NOTEBOOK_ROW = "(notebook)"
 EXIT_OK, EXIT_FAILED, EXIT_MISUSE = 0, 1, 2

@@ -69,9 +69,10 @@ def _exercise_titles(notebooks) -> dict:
 def summarize(rows: list) -> dict:
     """The report's numbers from CSV rows (dicts keyed like the CSV's columns).
 
-    Returns ``{"exercises": {(nb, ex): {...}}, "learners": {learner: {...}}, "cells": {(learner, nb, ex): status}}``.
+    Returns ``{"exercises": {(nb, ex): {...}}, "learners": {learner: {...}}, "cells": {(learner, nb, ex): status},
+    "messages": {(learner, nb, ex): message}}``.
     """
-    exercises, learners, cells = {}, {}, {}
+    exercises, learners, cells, messages = {}, {}, {}, {}
     for r in rows:
         learner = r["learner"]
         person = learners.setdefault(learner, {"paths": set(), "correct": 0, "total": 0, "hints": 0, "viewed": 0,
@@ -102,7 +103,8 @@ def summarize(rows: list) -> dict:
         person["hints"] += hints
         person["viewed"] += viewed
         cells[(learner, r["notebook"], r["exercise"])] = status
-    return {"exercises": exercises, "learners": learners, "cells": cells}
+        messages[(learner, r["notebook"], r["exercise"])] = r["message"]
+    return {"exercises": exercises, "learners": learners, "cells": cells, "messages": messages}
 
 
 def _share_cell(stats: dict, status: str) -> str:
@@ -137,7 +139,7 @@ def render(grades: list, title: str = "Class report") -> str:
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{len(grades)} submission(s) from {len(learners)} learner(s); notebooks '
         f'{_e(", ".join(sorted({g.notebook for g in grades if g.notebook})) or "-")}; '
-        f"{len(grades) - len(failed)} ran to the end, {len(failed)} did not, {len(flagged)} carry flags. "
+        f"{len(grades) - len(failed)} ran to the end, {len(failed)} did not; {len(flagged)} with flags. "
         f"Made {_e(time.strftime('%Y-%m-%d %H:%M'))} by <code>python -m course_utils grade</code>; "
         "the same numbers are in the CSV.</p>",
         '<p class="legend">' + "".join(f'<span style="background:{COLOR[s]}">{SYMBOL[s]} {LABEL[s]}</span>'
@@ -146,7 +148,8 @@ def render(grades: list, title: str = "Class report") -> str:
     # -- per exercise -------------------------------------------------------------------------
     out += ["<h2>Exercises</h2>", '<table id="exercises"><thead><tr><th>exercise</th>'
             + "".join(f"<th>{LABEL[s]}</th>" for s in STATUS_ORDER)
-            + "<th>share</th><th>most frequent mistakes</th><th>used hints</th><th>viewed the solution</th>"
+            + "<th>share</th><th>most frequent mistakes</th><th>learners who used hints</th>"
+            "<th>viewed the solution</th>"
             "</tr></thead><tbody>"]
     for nb, ex in order:
         stats = numbers["exercises"][(nb, ex)]
@@ -166,7 +169,7 @@ def render(grades: list, title: str = "Class report") -> str:
             + "".join(_share_cell(stats, s) for s in STATUS_ORDER)
             + f"<td>{_bar(stats)}</td><td><ul class=\"mistakes\">{items}</ul></td>"
             f'<td class="num" data-col="hinted" data-n="{stats["hinted"]}" data-hints="{stats["hints"]}">'
-            f'{stats["hinted"]} ({stats["hints"]} hints)</td>'
+            f'{stats["hinted"]} of {stats["n"]} ({stats["hints"]} hints)</td>'
             f'<td class="num" data-col="viewed" data-n="{stats["viewed"]}">{stats["viewed"]}</td></tr>'
         )
     out.append("</tbody></table>")
@@ -195,8 +198,11 @@ def render(grades: list, title: str = "Class report") -> str:
         cells = []
         for nb, ex in order:
             status = numbers["cells"].get((learner, nb, ex), "missing")
-            cells.append(f'<td data-exercise="{_e(nb)}.{_e(ex)}" data-status="{status}" '
-                         f'style="background:{COLOR.get(status, "#999")}" title="{_e(LABEL.get(status, status))}">'
+            tip = LABEL.get(status, status)
+            if (learner, nb, ex) in numbers["messages"]:
+                tip += ": " + _short(numbers["messages"][(learner, nb, ex)], 300)
+            cells.append(f'<td data-exercise="{_e(nb)}.{_e(ex)}" data-status="{_e(status)}" '
+                         f'style="background:{COLOR.get(status, "#999")}" title="{_e(tip)}">'
                          f"{SYMBOL.get(status, '?')}</td>")
         out.append(f'<tr data-learner="{_e(learner)}"><td class="learner">{_e(learner)}</td>{"".join(cells)}</tr>')
     out.append("</tbody></table>")

@@ -217,14 +217,14 @@ def _remove(path: Path) -> None:
 
 
 def _kill_group(pgid) -> None:
-    if not pgid or pgid <= 1 or pgid == os.getpgrp():
+    if not hasattr(os, "killpg") or not pgid or pgid <= 1 or pgid == os.getpgrp():
         return
     with contextlib.suppress(OSError):
         os.killpg(pgid, signal.SIGKILL)
 
 
 def _kill_kernel(pid) -> None:
-    if not pid or pid <= 1 or pid == os.getpid():
+    if not hasattr(os, "getpgid") or not pid or pid <= 1 or pid == os.getpid():
         return
     with contextlib.suppress(OSError):
         _kill_group(os.getpgid(pid))
