@@ -206,3 +206,20 @@ def test_a_kernel_that_ignores_the_interrupt_is_killed(tmp_path, monkeypatch):
     g = grading.grade_notebook(S.write(nb, tmp_path / "stubborn.ipynb"), timeout=8)
     assert g.failure == "timeout" and "timed out after 8 s" in g.problem
     assert g.seconds < 30
+
+
+def test_a_failure_of_the_grader_itself_is_one_notebooks_problem(tmp_path, monkeypatch, capsys):
+    for name in ("a.ipynb", "b.ipynb"):
+        (tmp_path / name).write_text("not json")
+    real = grading.grade_submission
+
+    def flaky(sub, timeout=300):
+        if sub.path.name == "a.ipynb":
+            raise RuntimeError("bug in the grader")
+        return real(sub, timeout=timeout)
+
+    monkeypatch.setattr(grading, "grade_submission", flaky)
+    assert main(["grade", str(tmp_path), "--json", "--csv", str(tmp_path / "g.csv")]) == 1
+    data = {Path(g["path"]).name: g for g in json.loads(capsys.readouterr().out)}
+    assert data["a.ipynb"]["failure"] == "error" and "bug in the grader" in data["a.ipynb"]["problem"]
+    assert data["b.ipynb"]["failure"] == "unreadable"

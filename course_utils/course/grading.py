@@ -523,6 +523,16 @@ def grade_submission(sub: Submission, timeout: float = 300) -> Grade:
     return grade
 
 
+def _grade_safely(sub: Submission, timeout: float) -> Grade:
+    """:func:`grade_submission`, with a failure of the grader itself recorded as this notebook's problem."""
+    try:
+        return grade_submission(sub, timeout=timeout)
+    except Exception as exc:
+        message = f"the grader failed on this notebook ({type(exc).__name__}: {_clip(exc, 200)}); please report it"
+        return Grade(path=str(sub.path), learner=sub.learner, problem=message, failure="error",
+                     rows=[{"exercise": NOTEBOOK_ROW, "status": "error", "message": message}])
+
+
 def grade_notebook(path, timeout: float = 300, learner: str | None = None) -> Grade:
     """Read one notebook, run it in a fresh kernel in its own folder, and grade it."""
     timeout = check_timeout(timeout)
@@ -655,7 +665,7 @@ def main(paths, as_json: bool = False, timeout=300, csv_path=None, report_path=N
     grades = []
     started = time.monotonic()
     for sub in submissions:
-        grades.append(grade_submission(sub, timeout=timeout))
+        grades.append(_grade_safely(sub, timeout))
         if not as_json:
             print(format_grade(grades[-1]) + "\n", flush=True)
     if as_json:
