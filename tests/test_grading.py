@@ -223,3 +223,11 @@ def test_a_failure_of_the_grader_itself_is_one_notebooks_problem(tmp_path, monke
     data = {Path(g["path"]).name: g for g in json.loads(capsys.readouterr().out)}
     assert data["a.ipynb"]["failure"] == "error" and "bug in the grader" in data["a.ipynb"]["problem"]
     assert data["b.ipynb"]["failure"] == "unreadable"
+
+
+def test_a_second_submission_of_the_same_notebook_is_flagged():
+    grades = [grading.Grade(path=p, learner="alice", notebook="00") for p in ("s/alice/a.ipynb", "s/alice/b.ipynb")]
+    grades.append(grading.Grade(path="s/alice/c.ipynb", learner="alice", notebook="01"))
+    grading._flag_duplicates(grades)
+    assert [len(g.flags) for g in grades] == [0, 1, 0]
+    assert "also s/alice/a.ipynb" in grades[1].flags[0] and grades[1].rows[-1]["status"] == "flag"

@@ -523,6 +523,21 @@ def grade_submission(sub: Submission, timeout: float = 300) -> Grade:
     return grade
 
 
+def _flag_duplicates(grades: list) -> None:
+    """Flag a learner's second submission of the same notebook (the report's heatmap shows the last)."""
+    seen = {}
+    for g in grades:
+        if not g.notebook:
+            continue
+        key = (g.learner, g.notebook)
+        if key in seen:
+            flag = (f"{g.learner} handed in notebook {g.notebook} more than once (also {seen[key]}); "
+                    "both are graded, the report's heatmap shows this one")
+            g.flags.append(flag)
+            g.rows.append({"exercise": NOTEBOOK_ROW, "status": "flag", "message": flag})
+        seen[key] = g.path
+
+
 def _grade_safely(sub: Submission, timeout: float) -> Grade:
     """:func:`grade_submission`, with a failure of the grader itself recorded as this notebook's problem."""
     try:
@@ -668,6 +683,7 @@ def main(paths, as_json: bool = False, timeout=300, csv_path=None, report_path=N
         grades.append(_grade_safely(sub, timeout))
         if not as_json:
             print(format_grade(grades[-1]) + "\n", flush=True)
+    _flag_duplicates(grades)
     if as_json:
         print(json.dumps([g.as_dict() for g in grades], indent=1, default=str))
     failed = [g for g in grades if g.failed]
