@@ -125,6 +125,26 @@ for target in (here, {str(folder)!r}):
 
 PLANTED = "raise ImportError('planted: this is not the course')\n"
 
+#: Code a notebook leaves behind for the kernels after it: every later answer would be captured as 0.
+STARTUP = "import course_utils.course.capture as c\nc.encode = lambda value, limit=0: 0\n"
+
+
+def startup_planter() -> str:
+    """Writes IPython startup files and a kernel config that would run in every later kernel."""
+    return f"""
+import os
+from IPython.paths import get_ipython_dir
+for base in (get_ipython_dir(), os.path.expanduser("~/.ipython")):
+    os.makedirs(os.path.join(base, "profile_default", "startup"), exist_ok=True)
+    with open(os.path.join(base, "profile_default", "startup", "00-planted.py"), "w") as fh:
+        fh.write({STARTUP!r})
+for base in (os.environ.get("JUPYTER_CONFIG_DIR", ""), os.path.expanduser("~/.jupyter")):
+    if base:
+        os.makedirs(base, exist_ok=True)
+        with open(os.path.join(base, "ipython_kernel_config.py"), "w") as fh:
+            fh.write("c.InteractiveShellApp.exec_lines = [" + repr({STARTUP!r}) + "]")
+"""
+
 
 def planter(folder: Path) -> str:
     """Writes a fake ``course_utils`` next to itself and into the submissions folder, then imports."""

@@ -3,7 +3,8 @@
 The folder holds right, wrong, skipped and broken notebooks, and one of each trick a
 learner might try: forged records, forged exercise names, edited metadata,
 ``q.check(q.reference())``, a notebook that kills its parent, one that deletes files,
-one that plants a fake ``course_utils``, ``os._exit``, an infinite loop that leaves a
+one that plants a fake ``course_utils``, one that leaves IPython startup files for the
+kernels after it, ``os._exit``, an infinite loop that leaves a
 subprocess behind, and a flood of output followed by ``input()``. For each: the grader
 finishes, the others' results are what they would be alone (the same notebook graded
 before and after the tricks gives the same rows), and no trick is scored Correct. Then
@@ -56,6 +57,7 @@ def build_class(folder: Path) -> None:
     S.write(S.insert(S.answered(), S.Q2_CELL, S.PARENT_KILLER), folder / "b_parent_killer.ipynb")
     S.write(S.insert(S.answered(), S.Q2_CELL, S.deleter(folder)), folder / "b_file_deleter.ipynb")
     S.write(S.insert(S.answered(), S.Q2_CELL, S.planter(folder)), folder / "b_module_planter.ipynb")
+    S.write(S.insert(S.answered(), S.Q2_CELL, S.startup_planter()), folder / "b_startup_planter.ipynb")
     S.write(S.insert(S.answered(), S.Q2_CELL, S.EXIT), folder / "b_exit.ipynb")
     S.write(S.insert(S.answered(), S.Q2_CELL, S.LOOP), folder / "b_loop.ipynb")
     nb = S.insert(S.answered(), S.Q2_CELL, S.HUGE_OUTPUT)
@@ -88,6 +90,7 @@ EXPECTED = {
     "b_parent_killer": ("correct", "not_attempted", "died", ["parent process was killed (SIGKILL)"]),
     "b_file_deleter": ("correct", "correct", "", []),
     "b_module_planter": ("correct", "correct", "", []),
+    "b_startup_planter": ("correct", "correct", "", []),
     "b_exit": ("correct", "not_attempted", "died", ["the kernel exited with code 3"]),
     "b_loop": ("correct", "not_attempted", "timeout", [f"timed out after {TIMEOUT} s in cell 15"]),
     "b_huge_output": ("correct", "correct", "", ["its outputs passed 16 MB",
@@ -99,15 +102,27 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
+    # A home of its own: the startup planter writes into ~/.ipython and ~/.jupyter, and if the grader
+    # failed to keep kernels apart it must not reach a real home on this machine.
+    home = base / "home"
+    home.mkdir()
+    saved_home = os.environ.get("HOME")
+    os.environ["HOME"] = str(home)
     folder = base / "submissions"
     folder.mkdir()
     build_class(folder)
     progress_file = progress.progress_path()
     before = progress_file.stat().st_mtime_ns if progress_file.exists() else None
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["grade", str(folder), "--timeout", str(TIMEOUT), "--json",
-                     "--csv", str(base / "grades.csv"), "--report", str(base / "class.html")])
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main(["grade", str(folder), "--timeout", str(TIMEOUT), "--json",
+                         "--csv", str(base / "grades.csv"), "--report", str(base / "class.html")])
+    finally:
+        if saved_home is None:
+            os.environ.pop("HOME", None)
+        else:
+            os.environ["HOME"] = saved_home
     after = progress_file.stat().st_mtime_ns if progress_file.exists() else None
     grades = {g["learner"]: g for g in json.loads(out.getvalue())}
     with open(base / "grades.csv", newline="", encoding="utf-8") as fh:

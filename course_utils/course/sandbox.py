@@ -6,6 +6,9 @@ What :func:`run_notebook` arranges, and why:
   copy of this one notebook and nothing else; its ``TMPDIR``, progress file and
   segment store live there too, and the whole folder is removed afterwards. A
   notebook that deletes or writes files changes only its own copy.
+* **Nothing carried over.** Its IPython folder (startup files), Jupyter config folder,
+  user site-packages and numba cache are fresh too (:data:`PRIVATE_DIRS`): a notebook
+  cannot leave code that runs when the next notebook's kernel starts.
 * **The installed course, not the folder's.** The kernel runs with
   ``PYTHONSAFEPATH=1`` and a first request, before any cell, takes the working
   folder off ``sys.path``: a ``course_utils/`` planted next to the notebook is
@@ -20,8 +23,9 @@ What :func:`run_notebook` arranges, and why:
   the kernel before the first cell; its notes come back in :attr:`Run.notes`.
 
 It does not make submitted code harmless: the kernel runs as the user who runs
-the grader, and can read, write or kill whatever that user can. Run the grader
-under a separate, unprivileged user (the README shows how).
+the grader, and can read, write or kill whatever that user can, including the
+course's installation that later kernels import. Run the grader under a separate,
+unprivileged user that cannot write the course (the README shows how).
 """
 
 from __future__ import annotations
@@ -182,10 +186,20 @@ def _keep_note(run: Run, cell_index: int, note, nonce: str) -> None:
     run.notes.append((cell_index, note))
 
 
+#: Settings folders that code run at every kernel start is read from (IPython startup files,
+#: kernel config, user site-packages, numba's cache of compiled code): each kernel gets its own,
+#: so one notebook cannot plant code that runs in the kernels of the notebooks after it.
+PRIVATE_DIRS = {"IPYTHONDIR": "ipython", "JUPYTER_CONFIG_DIR": "jupyter", "PYTHONUSERBASE": "userbase",
+                "NUMBA_CACHE_DIR": "numba"}
+
+
 def kernel_env(run_dir: Path, workdir: Path) -> dict:
-    """The kernel's environment: the grader's, with every course path pointed into ``run_dir``."""
+    """The kernel's environment: the grader's, with every course path and settings folder in ``run_dir``."""
     env = dict(os.environ)
     (run_dir / "tmp").mkdir(exist_ok=True)
+    for name, folder in PRIVATE_DIRS.items():
+        (run_dir / folder).mkdir(exist_ok=True)
+        env[name] = str(run_dir / folder)
     env.update(
         PYTHONSAFEPATH="1",  # python 3.11+: the working folder is not put on sys.path
         PYTHONDONTWRITEBYTECODE="1",
