@@ -27,8 +27,10 @@ def test_the_guide_has_every_part_the_course_promises(heading):
 
 @pytest.mark.parametrize("notebook", known_notebooks())
 def test_every_notebook_has_a_section_with_its_generated_misconceptions(notebook):
+    assert f"### {notebook} · " in TEXT, f"run `python -m course_utils guide` to add notebook {notebook}'s section"
     section = TEXT[TEXT.index(f"### {notebook} · "):]
     section = section[: section.index(guide.END.format(id=notebook))]
+    assert guide.NOT_WRITTEN not in section, f"write the objectives, timing and prompts of notebook {notebook}"
     for part in ("**Objectives.**", "**Timing.**", "**Discussion prompts.**", "**Pair activit"):
         assert part in section, (notebook, part)
     listed = re.findall(r"^- \*\*(q\d+)\*\*", section, re.M)
@@ -51,8 +53,8 @@ def test_blocks_are_rewritten_and_new_notebooks_get_a_section(monkeypatch):
             f"{guide.END.format(id='00')}\n\n{guide.NEW_SECTIONS}\n\n## Collect and grade\n")
     new = guide.updated(text, ROOT, ["00", "03"])
     assert "old list" not in new and "- **q1** generated 00" in new and "hand-written" in new
-    added = new[new.index("## 03 · Session embeddings"):new.index(guide.NEW_SECTIONS)]
-    assert "not written yet" in added and "- **q1** generated 03" in added
+    added = new[new.index("### 03 · Session embeddings"):new.index(guide.NEW_SECTIONS)]
+    assert guide.NOT_WRITTEN in added and "#### Misconceptions" in added and "- **q1** generated 03" in added
     assert guide.updated(new, ROOT, ["00", "03"]) == new  # a second run changes nothing
 
 

@@ -72,10 +72,14 @@ def title_of(root: Path, notebook: str) -> str:
     return f"Notebook {notebook}"
 
 
+#: What a section added for a new notebook says until its author writes it.
+NOT_WRITTEN = ("*Objectives, timing, discussion prompts and pair activities for this notebook are not written "
+               "yet: write them here, as for the notebooks above.*")
+
+
 def new_section(root: Path, notebook: str) -> str:
-    return (f"## {title_of(root, notebook)}\n\n"
-            "*Objectives, timing, discussion prompts and pair activities for this notebook are not written "
-            "yet.*\n\n### Misconceptions the checks diagnose\n\n" + block(notebook) + "\n\n")
+    return (f"### {title_of(root, notebook)}\n\n{NOT_WRITTEN}\n\n#### Misconceptions the checks diagnose\n\n"
+            + block(notebook) + "\n\n")
 
 
 def updated(text: str, root: Path, notebooks: list) -> str:
