@@ -1,8 +1,9 @@
-"""The grading CLI: fresh kernels, a row per exercise, clear rows for bad input."""
+"""The grader: its inputs, its reading of the source, its table, and every notebook graded end to end.
 
-import csv
+A whole class of honest and mischievous submissions is graded in test_class_grading.py.
+"""
+
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,190 +11,223 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.course import authoring, grading
+from course_utils.course import authoring, grading, sandbox
 from course_utils.course.cli import main
+from tests import submissions as S
 
-pytestmark = pytest.mark.slow
-
-NB = "00_setup_and_tour.ipynb"
-
-
-@pytest.fixture(scope="module")
-def graded_solution(tmp_path_factory):
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    return grading.grade_notebook(root / "solutions" / NB, timeout=120)
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def learner_copy(root, tmp_path, name="student.ipynb"):
-    target = tmp_path / name
-    shutil.copy(root / "notebooks" / NB, target)
-    return target
+# -- inputs ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value, phrase",
+    [("inf", "at most 86400 seconds"), ("1e400", "at most 86400 seconds"), ("nan", "not a number"),
+     ("-3", "positive number of seconds"), ("0", "positive number of seconds"), ("soon", "number of seconds"),
+     ("", "number of seconds"), (True, "number of seconds"), (None, "number of seconds"),
+     ("86401", "at most 86400 seconds")],
+)
+def test_a_bad_timeout_is_refused_with_a_clear_message(value, phrase):
+    with pytest.raises(ValueError, match=phrase):
+        grading.check_timeout(value)
 
 
-def edit_cell(path, old, new):
-    nb = nbformat.read(path, as_version=4)
-    hits = [c for c in nb.cells if old in c.source]
-    assert hits, f"no cell contains {old!r}"
-    for cell in hits:
-        cell.source = cell.source.replace(old, new)
-    nbformat.write(nb, path)
+def test_good_timeouts_pass():
+    assert grading.check_timeout("300") == 300.0 and grading.check_timeout(0.5) == 0.5
+    assert grading.check_timeout(86400) == 86400.0
 
 
-def statuses(grade):
-    return {r["exercise"]: r["status"] for r in grade.rows}
+@pytest.mark.parametrize("value", ["inf", "nan", "1e400", "-3", "ten"])
+def test_cli_refuses_a_bad_timeout_with_exit_code_2(value, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["grade", "x.ipynb", "--timeout", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--timeout" in err and "Traceback" not in err
 
 
-def test_solution_gets_full_marks(graded_solution):
-    g = graded_solution
-    assert g.notebook == "00" and g.problem == ""
-    assert statuses(g) == {"q1": "correct", "q2": "correct"}, g.rows
-    assert (g.correct, g.total, g.score) == (2, 2, 1.0)
+def test_cli_runs_as_a_module_and_rejects_a_bad_timeout(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "course_utils", "grade", "x.ipynb", "--timeout", "inf"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and "at most 86400 seconds" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_learner_version_is_all_not_attempted_and_runs_clean(root, tmp_path):
-    g = grading.grade_notebook(learner_copy(root, tmp_path), timeout=120)
-    assert statuses(g) == {"q1": "not_attempted", "q2": "not_attempted"}, g.rows
-    assert g.score == 0 and grading.NOTEBOOK_ROW not in statuses(g)
-
-
-LATER = [p.stem for p in authoring.sources(Path(__file__).resolve().parent.parent) if not p.stem.startswith("00")]
-
-
-@pytest.mark.parametrize("stem", LATER)
-def test_every_notebook_grades_full_marks_and_learner_zero(root, stem):
-    from course_utils.course.registry import exercises_of
-
-    solution = grading.grade_notebook(root / "solutions" / f"{stem}.ipynb", timeout=300)
-    expected = [e.name for e in exercises_of(stem[:2])]
-    assert [r["exercise"] for r in solution.rows] == expected, solution.rows
-    assert solution.score == 1.0, solution.rows
-    learner = grading.grade_notebook(root / "notebooks" / f"{stem}.ipynb", timeout=300)
-    assert {r["status"] for r in learner.rows} == {"not_attempted"}, learner.rows
-
-
-def test_doctored_submission_gets_partial_marks(root, tmp_path):
-    path = learner_copy(root, tmp_path)
-    edit_cell(path, "n_customers = ____", 'n_customers = orders["customer_id"].nunique()')
-    edit_cell(path, "spend = ____", 'spend = orders.groupby("customer_id")["amount"].mean()\nq2.hint()')
-    g = grading.grade_notebook(path, timeout=120)
-    assert statuses(g) == {"q1": "correct", "q2": "incorrect"}
-    q2 = next(r for r in g.rows if r["exercise"] == "q2")
-    assert "mean" in q2["message"] and q2["hints"] == 1
-    assert (g.correct, g.total) == (1, 2)
-
-
-def test_a_cell_that_raises_is_reported_and_grading_continues(root, tmp_path):
-    path = learner_copy(root, tmp_path)
-    edit_cell(path, "n_customers = ____", "n_customers = orders['no_such_column'].nunique()")
-    edit_cell(
-        path, "spend = ____", 'spend = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)'
-    )
-    g = grading.grade_notebook(path, timeout=120)
-    s = statuses(g)
-    assert s["q1"] == "not_attempted" and s["q2"] == "correct"  # later cells still ran
-    row = next(r for r in g.rows if r["exercise"] == grading.NOTEBOOK_ROW)
-    assert row["status"] == "error" and "KeyError" in row["message"] and "no_such_column" in row["message"]
-
-
-def test_timeout_gets_a_clear_row(root, tmp_path):
-    path = learner_copy(root, tmp_path)
-    edit_cell(path, "n_customers = ____", "import time\ntime.sleep(60)\nn_customers = ____")
-    nb = nbformat.read(path, as_version=4)
-    sleeping_cell = 1 + next(i for i, c in enumerate(nb.cells) if "time.sleep(60)" in c.source)
-    g = grading.grade_notebook(path, timeout=12)
-    row = next(r for r in g.rows if r["exercise"] == grading.NOTEBOOK_ROW)
-    assert row["message"].startswith(f"timed out after 12 s in cell {sleeping_cell};"), row["message"]
-    assert statuses(g)["q2"] == "not_attempted"  # nothing after the timeout ran
-    assert next(r for r in g.rows if r["exercise"] == "q2")["message"] == "its check did not run"
-    assert g.seconds < 30  # the sleeping kernel was interrupted, not waited for
-
-
-def test_a_kernel_that_ignores_the_interrupt_is_killed(root, tmp_path, monkeypatch):
-    monkeypatch.setattr(grading, "WATCHDOG_GRACE", 3)
-    path = learner_copy(root, tmp_path)
-    edit_cell(path, "n_customers = ____",
-              "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(120)\nn_customers = ____")
-    g = grading.grade_notebook(path, timeout=4)
-    row = next(r for r in g.rows if r["exercise"] == grading.NOTEBOOK_ROW)
-    assert "timed out after 4 s" in row["message"]
-    assert g.seconds < 30
+@pytest.mark.parametrize(
+    "args, phrase",
+    [
+        (lambda d: [str(d / "missing.ipynb")], "not found"),
+        (lambda d: [str(d / "empty")], "no notebooks"),
+        (lambda d: [str(d / "empty"), "--report", str(d / "class.txt")], "ending in .html"),
+        (lambda d: [str(d / "empty"), "--report", str(d / "empty")], "ending in .html"),
+        (lambda d: [str(d / "empty"), "--csv", str(d / "empty" / "x.json")], "ending in .csv"),
+    ],
+)
+def test_grader_misuse_exits_2_before_running_anything(tmp_path, args, phrase, capsys):
+    (tmp_path / "empty").mkdir()
+    if "--report" in args(tmp_path) or "--csv" in args(tmp_path):
+        S.write(S.learner(), tmp_path / "empty" / "a.ipynb")
+    assert main(["grade", *args(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert phrase in captured.err and "Traceback" not in captured.err and captured.out == ""
 
 
 @pytest.mark.parametrize(
     "make, phrase",
     [
-        (lambda d: d / "missing.ipynb", "file not found"),
         (lambda d: (d / "notes.txt").write_text("hello") and d / "notes.txt", "not a notebook"),
         (lambda d: (d / "broken.ipynb").write_text('{"cells": [') and d / "broken.ipynb", "corrupt notebook"),
         (lambda d: (d / "wrong.ipynb").write_text('{"a": 1}') and d / "wrong.ipynb", "corrupt notebook"),
     ],
 )
-def test_bad_input_gets_an_error_row(tmp_path, make, phrase, capsys):
+def test_an_unreadable_file_gets_an_error_row_and_exit_code_1(tmp_path, make, phrase, capsys):
     path = make(tmp_path)
     g = grading.grade_notebook(path)
-    assert g.problem and phrase in g.problem
+    assert g.problem and phrase in g.problem and g.failure == "unreadable"
     assert g.rows == [{"exercise": grading.NOTEBOOK_ROW, "status": "error", "message": g.problem}]
     assert main(["grade", str(path)]) == 1
     out = capsys.readouterr().out
     assert "could not be graded" in out and phrase in out and "Traceback" not in out
 
 
-def test_folder_of_submissions_writes_csv_and_goes_on_after_bad_ones(root, tmp_path, monkeypatch, capsys):
-    subs = tmp_path / "submissions"
-    subs.mkdir()
-    learner_copy(root, subs, "alice.ipynb")
-    (subs / "bob.ipynb").write_text("not json")
-    monkeypatch.chdir(tmp_path)
-    assert main(["grade", "submissions", "--timeout", "120"]) == 1
-    out = capsys.readouterr().out
-    assert "alice.ipynb: score 0/2" in out and "bob.ipynb: could not be graded" in out
-    with open(tmp_path / "grades.csv") as fh:
-        rows = list(csv.DictReader(fh))
-    assert {r["path"].split("/")[-1] for r in rows} == {"alice.ipynb", "bob.ipynb"}
-    assert [r["exercise"] for r in rows if r["path"].endswith("alice.ipynb")] == ["q1", "q2"]
-
-
-def test_json_output(root, tmp_path, capsys):
-    path = learner_copy(root, tmp_path)
-    assert main(["grade", str(path), "--json"]) == 0
+def test_a_notebook_that_is_no_course_notebook_is_not_run(tmp_path, capsys):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os\nos.remove('precious')")])
+    nb.metadata["course"] = {"id": "42"}
+    path = S.write(nb, tmp_path / "42_mine.ipynb")
+    (tmp_path / "precious").write_text("still here")
+    assert main(["grade", str(path), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data[0]["total"] == 2 and data[0]["correct"] == 0
-    assert {r["exercise"] for r in data[0]["rows"]} == {"q1", "q2"}
+    assert data[0]["failure"] == "unknown" and "has no notebook 42" in data[0]["problem"]
+    assert data[0]["total"] == 0 and (tmp_path / "precious").exists()
 
 
-def test_grading_does_not_touch_the_learners_progress(root, tmp_path):
-    from course_utils.course import progress
-
-    before = progress.progress_path()
-    grading.grade_notebook(learner_copy(root, tmp_path), timeout=120)
-    assert not before.exists()
+# -- which notebook it is ----------------------------------------------------------------------------
+def identify(nb, name="student.ipynb"):
+    return grading.identify(nb, Path(name), grading.read_cells(nb))
 
 
-def test_cli_runs_as_a_module_and_rejects_a_bad_timeout(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "course_utils", "grade", "x.ipynb", "--timeout", "-3"],
-        capture_output=True, text=True, cwd=tmp_path,
+def test_identity_comes_from_the_metadata_checked_against_the_cells():
+    assert identify(S.learner()) == ("00", [], "")
+    nb = S.learner()
+    nb.metadata["course"] = {"id": "01"}
+    nb_id, flags, problem = identify(nb)
+    assert nb_id == "00" and problem == "" and "claims to be notebook 01" in flags[0]
+    nb = S.learner()
+    nb.metadata["course"] = {"exercises": "json"}
+    nb_id, flags, problem = identify(nb, "alice.ipynb")
+    assert nb_id == "00" and any("exercises module 'json'" in f for f in flags)
+    nb = S.learner()
+    nb.metadata = {}
+    assert identify(nb, "alice.ipynb")[0] == "00"  # the cells say it
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+    assert identify(nb, "alice.ipynb")[2].startswith("not a course notebook")
+    assert identify(nb, "01_mine.ipynb")[:1] == ("01",)  # the file name, with a flag that no cell imports it
+
+
+# -- a static reading of the source ------------------------------------------------------------------
+def reading(*cells):
+    return grading.read_cells(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]))
+
+
+def test_the_reading_finds_checks_hints_and_views_through_aliases_and_magics():
+    src = reading(
+        "%matplotlib inline\nfrom course_utils.exercises.nb00 import q1, q2 as b\n"
+        "import course_utils.exercises.nb01 as m",
+        "q1.check(q1.reference())\n!echo hi",
+        "b.hint(2)\nq1.hint()\nq1.hint(k)\n# q2.solution()",
+        "x = getattr(b, 'solu' + 'tion')\nm.q3.solution()\nm.q4.check(y, labels=z)",
+        "q1.answer_or_reference(n_customers)\nb.answer_or_reference(____)\nq2.reference()",
     )
-    assert proc.returncode == 2 and "positive number of seconds" in proc.stderr
+    assert src.modules == {"00": 0, "01": 0}
+    assert src.checks["q1"] == [(1, 1, 24)] and "q4" in src.checks
+    assert src.hints == {"q2": [(2, 2)], "q1": [(2, 1), (2, None)]}
+    assert [w for _, w in src.reveals["q1"]] == ["q1.reference"]
+    assert [w for _, w in src.reveals["q2"]] == ["getattr(q2, <computed name>)",
+                                                 "q2.answer_or_reference() of something other than your answer"]
+    assert [w for _, w in src.reveals["q3"]] == ["q3.solution"]
+    assert src.unparsed == []
 
 
-def test_collect_reads_the_latest_check_and_ignores_foreign_output():
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("x")
-    mime = "application/vnd.course-check+json"
-    cell.outputs = [
-        nbformat.v4.new_output(
-            "display_data", data={mime: {"kind": "check", "exercise": "q1", "status": "incorrect", "message": "a"}}
-        ),
-        nbformat.v4.new_output(
-            "display_data", data={mime: {"kind": "check", "exercise": "q1", "status": "correct", "message": "b"}}
-        ),
-        nbformat.v4.new_output("display_data", data={mime: "not a dict"}),
-        nbformat.v4.new_output("display_data", data={mime: {"kind": "hint", "exercise": "q1", "n": "x"}}),
-        nbformat.v4.new_output("stream", text="hello"),
-    ]
-    nb.cells = [cell]
-    found = grading.collect(nb)
-    assert found["checks"]["q1"]["status"] == "correct" and found["hints"] == {}
+def test_the_reading_survives_cells_that_are_not_python():
+    src = reading("def (:", "x = 1")
+    assert src.unparsed == [0]
+
+
+# -- the table ---------------------------------------------------------------------------------------
+def test_the_table_wraps_messages_at_word_boundaries_and_shows_hints():
+    message = ("That counts the orders that have a customer id (count()), not distinct customers. Use nunique() "
+               "on the customer_id column, which skips the missing ids.")
+    g = grading.Grade(path="alice.ipynb", notebook="00", rows=[
+        {"exercise": "q1", "status": "incorrect", "message": message, "hints": 2, "solution_viewed": False}])
+    text = grading.format_grade(g, width=80)
+    lines = text.splitlines()
+    assert "hints" in lines[1] and "Incorrect  2" in text
+    start = lines[1].index("message")
+    assert " ".join(line[start:].strip() for line in lines[3:]) == message  # every word, none cut
+    assert "..." not in text and max(len(line) for line in lines) <= 80
+
+
+def test_json_output_of_a_grade(tmp_path, capsys):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("not json")
+    assert main(["grade", str(path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["failure"] == "unreadable" and data[0]["total"] == 0 and data[0]["learner"] == "broken"
+
+
+def test_learners_are_named_by_their_path_under_the_folder(tmp_path):
+    for name in ("alice/01_rfm_kmeans.ipynb", "alice/00_setup_and_tour.ipynb", "bob.ipynb"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "bob-checkpoint.ipynb").write_text("{}")
+    found = [(p.relative_to(tmp_path).as_posix(), who) for p, who in grading.notebooks_in([tmp_path])]
+    assert found == [("alice/00_setup_and_tour.ipynb", "alice"), ("alice/01_rfm_kmeans.ipynb", "alice"),
+                     ("bob.ipynb", "bob")]
+
+
+# -- end to end --------------------------------------------------------------------------------------
+LATER = [p.stem for p in authoring.sources(ROOT) if not p.stem.startswith("00")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", LATER)
+def test_every_solution_notebook_grades_full_marks(root, stem):
+    """Every answer the course asks for survives the trip out of the kernel and is judged right here."""
+    g = grading.grade_notebook(root / "solutions" / f"{stem}.ipynb", timeout=300)
+    expected = [e.name for e in grading.course_exercises(stem[:2])]
+    assert [r["exercise"] for r in g.exercise_rows] == expected, g.rows
+    assert g.score == 1.0 and not g.failed and not g.flags, g.rows
+
+
+@pytest.mark.slow
+def test_a_kernel_that_ignores_the_interrupt_is_killed(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "WATCHDOG_GRACE", 3)
+    nb = S.insert(S.learner(), "from course_utils.course import doctor",
+                  "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(120)")
+    g = grading.grade_notebook(S.write(nb, tmp_path / "stubborn.ipynb"), timeout=8)
+    assert g.failure == "timeout" and "timed out after 8 s" in g.problem
+    assert g.seconds < 30
+
+
+def test_a_failure_of_the_grader_itself_is_one_notebooks_problem(tmp_path, monkeypatch, capsys):
+    for name in ("a.ipynb", "b.ipynb"):
+        (tmp_path / name).write_text("not json")
+    real = grading.grade_submission
+
+    def flaky(sub, timeout=300):
+        if sub.path.name == "a.ipynb":
+            raise RuntimeError("bug in the grader")
+        return real(sub, timeout=timeout)
+
+    monkeypatch.setattr(grading, "grade_submission", flaky)
+    assert main(["grade", str(tmp_path), "--json", "--csv", str(tmp_path / "g.csv")]) == 1
+    data = {Path(g["path"]).name: g for g in json.loads(capsys.readouterr().out)}
+    assert data["a.ipynb"]["failure"] == "error" and "bug in the grader" in data["a.ipynb"]["problem"]
+    assert data["b.ipynb"]["failure"] == "unreadable"
+
+
+def test_a_second_submission_of_the_same_notebook_is_flagged():
+    grades = [grading.Grade(path=p, learner="alice", notebook="00") for p in ("s/alice/a.ipynb", "s/alice/b.ipynb")]
+    grades.append(grading.Grade(path="s/alice/c.ipynb", learner="alice", notebook="01"))
+    grading._flag_duplicates(grades)
+    assert [len(g.flags) for g in grades] == [0, 1, 0]
+    assert "also s/alice/a.ipynb" in grades[1].flags[0] and grades[1].rows[-1]["status"] == "flag"

@@ -12,7 +12,11 @@ copied into a learner's own project on its own.
 ``kinds``          value, numeric, choice, ordering, matching, written exercises
 ``registry``       which notebooks exist and their exercises in order
 ``progress``       the learner's outcomes over time, kept in a local file
-``grading``        run submitted notebooks in fresh kernels and score them
+``grading``        run submitted notebooks in fresh kernels and judge their answers
+``sandbox``        one notebook in a fresh kernel, its own folder and a guard process
+``capture``        answers carried out of a kernel as data (never unpickled)
+``report``         the class report: one self-contained HTML page
+``guide``          the instructor guide's parts generated from the declared mistakes
 ``doctor``         is this machine ready?
 ``authoring``      build learner and solution notebooks from one source
 ``scaffold``       start a new notebook: source, exercises, tests, README rows

@@ -2,11 +2,12 @@
 
 Commands
 --------
-grade PATH [PATH ...]   run notebooks in fresh kernels and score their checks
+grade PATH [PATH ...]   run notebooks in fresh kernels, judge their answers, write a class report
 doctor                  check Python, packages, datasets and the kernel
 progress                show your latest check outcomes per notebook
 data                    list, verify or restore the shipped datasets
 notebooks               regenerate notebooks from solutions/*.py (authors)
+guide                   regenerate the instructor guide's lists of diagnosed mistakes (authors)
 new-notebook NN name    start a new notebook: source, exercises, lesson, tests, README rows (authors)
 drill                   interview drills: the questions due, or --mock N for a timed mock interview
 """
@@ -18,14 +19,13 @@ import sys
 from pathlib import Path
 
 
-def _positive(text: str) -> float:
+def _timeout(text: str) -> float:
+    from course_utils.course.grading import check_timeout
+
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
+        return check_timeout(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("--timeout ", "")) from None
 
 
 def _count(text: str) -> int:
@@ -55,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("grade", help="grade notebooks (files or folders)")
     g.add_argument("paths", nargs="+", help="notebooks, or folders of notebooks")
     g.add_argument("--json", action="store_true", help="print the grades as JSON")
-    g.add_argument("--timeout", type=_positive, default=300, help="seconds per notebook (default 300)")
+    g.add_argument("--timeout", type=_timeout, default=300, help="seconds per notebook (default 300)")
     g.add_argument("--csv", help="write the rows to this CSV (default grades.csv when grading several)")
+    g.add_argument("--report", help="write the class report, one self-contained HTML page, to this file")
 
     d = sub.add_parser("doctor", help="check that this machine is ready")
     d.add_argument("--no-kernel", action="store_true", help="skip starting a kernel")
@@ -74,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     n = sub.add_parser("notebooks", help="authors: build notebooks from solutions/*.py")
     n.add_argument("--check", action="store_true", help="only report notebooks that are out of date")
     n.add_argument("--root", default=".", help="course root (default: .)")
+
+    gd = sub.add_parser("guide", help="authors: regenerate docs/instructor_guide.md's generated parts")
+    gd.add_argument("--check", action="store_true", help="only report whether the guide is up to date")
+    gd.add_argument("--root", default=".", help="course root (default: .)")
 
     s = sub.add_parser("new-notebook", help="authors: scaffold a new notebook")
     s.add_argument("id", help="two digits, e.g. 07")
@@ -129,7 +134,8 @@ def main(argv=None) -> int:
     if args.command == "grade":
         from course_utils.course import grading
 
-        return grading.main(args.paths, as_json=args.json, timeout=args.timeout, csv_path=args.csv)
+        return grading.main(args.paths, as_json=args.json, timeout=args.timeout, csv_path=args.csv,
+                            report_path=args.report)
     if args.command == "doctor":
         from course_utils.course import doctor
 
@@ -160,6 +166,19 @@ def main(argv=None) -> int:
         from course_utils.course import drill
 
         return drill.main(args)
+    if args.command == "guide":
+        from course_utils.course import guide
+
+        try:
+            changed = guide.generate(Path(args.root), check=args.check)
+        except guide.GuideError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for path in changed:
+            print(f"{'out of date' if args.check else 'written'}: {path}")
+        if not changed:
+            print("the instructor guide is up to date")
+        return 1 if (args.check and changed) else 0
     if args.command == "new-notebook":
         from course_utils.course import scaffold
 
