@@ -79,7 +79,13 @@ def _data_command(args) -> int:
 
     try:
         if args.restore:
-            done = data.restore(args.names or None)
+            from tqdm.auto import tqdm
+
+            damaged = [name for name in (args.names or list(data.DATASETS)) if not data.verify(name)[0]]
+            done = []
+            # rebuilding a large file takes seconds: one step per file
+            for name in tqdm(damaged, desc="rebuilding datasets", unit="file", disable=not damaged):
+                done += data.restore([name])
             print("restored: " + (", ".join(done) if done else "nothing (all files verified)"))
             return 0
         if args.rebuild_checksums:
