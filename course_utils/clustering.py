@@ -262,10 +262,26 @@ def match_labels(reference, labels) -> dict:
     return mapping
 
 
-def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, sample_size=None) -> pd.DataFrame:
-    """Elbow, silhouette and stability side by side, one row per k (one full fit per k)."""
-    table = _fit_curves(X, ks, random_state, n_init=10, sample_size=sample_size)
-    return table.merge(bootstrap_stability(X, ks, n_resamples, random_state), on="k")
+def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, sample_size=None,
+              progress: bool = False) -> pd.DataFrame:
+    """Elbow, silhouette and stability side by side, one row per k (one full fit per k).
+
+    ``progress=True`` shows a progress bar (tqdm), one step per k: this is
+    ``1 + n_resamples`` K-Means fits per k, seconds in all. Off by default, so a
+    script or a library using this prints nothing.
+    """
+    arr = check_features(X)
+    ks = _check_ks(ks, len(arr))
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    from tqdm.auto import tqdm
+
+    parts = []
+    # k by k gives the same numbers as all ks at once: every fit is seeded by k and the resample alone
+    for k in tqdm(ks, desc="k_summary: one k at a time", unit="k", disable=not progress, leave=False):
+        curves = _fit_curves(arr, [k], random_state, n_init=10, sample_size=sample_size)
+        parts.append(curves.merge(bootstrap_stability(arr, [k], n_resamples, random_state), on="k"))
+    return pd.concat(parts, ignore_index=True)
 
 
 def defensible_ks(summary: pd.DataFrame, min_stability: float = 0.85, silhouette_tolerance: float = 0.05) -> list:

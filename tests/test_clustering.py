@@ -45,6 +45,20 @@ def test_curves_on_three_blobs(blobs):
     assert C.choose_k(summary) == 3 and 3 in C.defensible_ks(summary)
 
 
+def test_k_summary_k_by_k_matches_all_ks_at_once_and_can_show_progress(blobs, capsys):
+    X, _ = blobs
+    ks = [2, 3, 5]
+    at_once = C._fit_curves(X, ks, 0, n_init=10).merge(C.bootstrap_stability(X, ks, 4, 0), on="k")
+    quiet = C.k_summary(X, ks, n_resamples=4)
+    pd.testing.assert_frame_equal(quiet, at_once)
+    assert capsys.readouterr().err == ""  # a library call prints nothing by default
+    shown = C.k_summary(X, ks, n_resamples=4, progress=True)
+    pd.testing.assert_frame_equal(shown, at_once)
+    assert "k_summary" in capsys.readouterr().err and "3/3" not in capsys.readouterr().out
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        C.k_summary(X, ks, progress="yes")
+
+
 def test_stability_is_reproducible(blobs):
     X, _ = blobs
     a = C.bootstrap_stability(X, [3, 4], n_resamples=4, random_state=1)
