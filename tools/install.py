@@ -46,12 +46,19 @@ def main(args):
         lines.append(line)
         text = line.strip()
         if text.startswith(("Collecting ", "Requirement already satisfied", "Obtaining ")):
+            state["phase"] = "collecting"
             state["collected"] += 1
             if state["collected"] % 25 == 0:
                 say(f"collected {state['collected']} packages")
+        elif text.startswith(("Installing build dependencies", "Getting requirements to build",
+                              "Preparing editable metadata", "Preparing metadata")):
+            if state["phase"] != "preparing":
+                state["phase"] = "preparing"
+                say("preparing the course package (pip first installs its build tools)")
         elif text.startswith(("Building wheel", "Building editable")):
-            state["phase"] = "building"
-            say("building the course package (course_utils, editable)")
+            if state["phase"] != "building":
+                state["phase"] = "building"
+                say("building the course package (course_utils, editable)")
         elif text.startswith("Installing collected packages:"):
             state["phase"] = "installing"
             state["to_install"] = len(text.split(":", 1)[1].split(","))
