@@ -290,11 +290,15 @@ def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, 
     if key is not None and key in _K_SUMMARIES:
         _K_SUMMARIES.move_to_end(key)
         return _K_SUMMARIES[key].copy()
-    from tqdm.auto import tqdm
+    import sys
+
+    from tqdm import tqdm  # a text bar: tqdm.auto wants ipywidgets, which the course does not install
 
     parts = []
-    # k by k gives the same numbers as all ks at once: every fit is seeded by k and the resample alone
-    for k in tqdm(ks, desc="k_summary: one k at a time", unit="k", disable=not progress, leave=False):
+    # k by k gives the same numbers as all ks at once: every fit is seeded by k and the resample alone.
+    # The bar goes to stdout: Jupyter shows stderr in a red box, as if something went wrong.
+    for k in tqdm(ks, desc="k_summary: one k at a time", unit="k", disable=not progress, leave=False,
+                  file=sys.stdout):
         curves = _fit_curves(arr, [k], random_state, n_init=10, sample_size=sample_size)
         parts.append(curves.merge(bootstrap_stability(arr, [k], n_resamples, random_state), on="k"))
     table = pd.concat(parts, ignore_index=True)

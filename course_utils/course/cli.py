@@ -79,7 +79,7 @@ def _data_command(args) -> int:
 
     try:
         if args.restore:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
 
             damaged = [name for name in (args.names or list(data.DATASETS)) if not data.verify(name)[0]]
             done = []
