@@ -8,11 +8,11 @@ PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2]
 LOCK   := requirements/lock-py$(PYVER).txt
 STAMP  := $(VENV)/.installed-py$(PYVER)
 # Your own copies of the notebooks (git-ignored); `make lab` opens JupyterLab there.
-WORKSPACE ?= $(CURDIR)/workspace
+COURSE_WORKSPACE ?= $(CURDIR)/workspace
 # Offline-friendly JupyterLab rooted at your workspace: no update checks, no news (neither fetched
 # nor asked about: tools/lab-overrides.json sets the notification defaults), kernels talk over local
 # IPC sockets instead of TCP. LAB_ARGS adds your own flags, e.g. make lab LAB_ARGS=--no-browser
-LAB_FLAGS := --ServerApp.root_dir=$(WORKSPACE) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+LAB_FLAGS := --ServerApp.root_dir=$(COURSE_WORKSPACE) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
              --LabApp.news_url=None --KernelManager.transport=ipc
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 LAB_ARGS ?=
@@ -46,9 +46,9 @@ $(STAMP): pyproject.toml $(LOCK)
 install: $(STAMP)
 
 lab: $(STAMP)
-	@$(PY) -m course_utils workspace --workspace "$(WORKSPACE)"
+	@$(PY) -m course_utils workspace --workspace "$(COURSE_WORKSPACE)"
 	@mkdir -p "$(LAB_SETTINGS)" && cp tools/lab-overrides.json "$(LAB_SETTINGS)/overrides.json"
-	@echo "Opening JupyterLab in $(WORKSPACE) (stop it with Ctrl+C twice)..."
+	@echo "Opening JupyterLab in $(COURSE_WORKSPACE) (stop it with Ctrl+C twice)..."
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) $(LAB_ARGS)
 
 test: $(STAMP)

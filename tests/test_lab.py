@@ -83,7 +83,7 @@ class Lab:
         self.log_path = tmp / "lab.log"
         self.log = open(self.log_path, "w")
         flags = f"--no-browser --ip=127.0.0.1 --port={self.port} --IdentityProvider.token={self.token}"
-        self.proc = subprocess.Popen(["make", "-s", "lab", f"WORKSPACE={self.workspace}", f"LAB_ARGS={flags}"],
+        self.proc = subprocess.Popen(["make", "-s", "lab", f"COURSE_WORKSPACE={self.workspace}", f"LAB_ARGS={flags}"],
                                      cwd=root, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + 120
