@@ -7,9 +7,15 @@ PY     := $(VENV)/bin/python
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 LOCK   := requirements/lock-py$(PYVER).txt
 STAMP  := $(VENV)/.installed-py$(PYVER)
-# Offline-friendly JupyterLab: no update checks, no news fetched.
-LAB_FLAGS := --ServerApp.root_dir=$(CURDIR) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-             --LabApp.news_url=None
+# Your own copies of the notebooks (git-ignored); `make lab` opens JupyterLab there.
+COURSE_WORKSPACE ?= $(CURDIR)/workspace
+# Offline-friendly JupyterLab rooted at your workspace: no update checks, no news (neither fetched
+# nor asked about: tools/lab-overrides.json sets the notification defaults), kernels talk over local
+# IPC sockets instead of TCP. LAB_ARGS adds your own flags, e.g. make lab LAB_ARGS=--no-browser
+LAB_FLAGS := --ServerApp.root_dir=$(COURSE_WORKSPACE) --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+             --LabApp.news_url=None --KernelManager.transport=ipc
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+LAB_ARGS ?=
 # Jupyter refuses to run as root unless told; containers and CI often are root.
 ifeq ($(shell id -u),0)
 LAB_FLAGS += --allow-root
@@ -31,16 +37,19 @@ $(STAMP): pyproject.toml $(LOCK)
 	@test -f "$(LOCK)" || { echo "error: no lock file for Python $(PYVER) ($(LOCK)); the course supports 3.10-3.13: run make PYTHON=python3.12 (for example)"; exit 1; }
 	@if [ -x "$(PY)" ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
 		echo "$(VENV) was made with another Python; recreating it"; rm -rf "$(VENV)"; fi
-	@test -x "$(PY)" || $(PYTHON) -m venv "$(VENV)"
-	@echo "Installing the course's pinned packages into $(VENV) (first time: about a minute)..."
-	@$(PY) -m pip install --quiet --disable-pip-version-check -c "$(LOCK)" -e ".[test]"
+	@test -x "$(PY)" || { echo "[1/2] Creating $(VENV) with Python $(PYVER)"; $(PYTHON) -m venv "$(VENV)"; }
+	@echo "[2/2] Installing the course's pinned packages into $(VENV) (first time: about a minute)"
+	@$(PY) tools/install.py -c "$(LOCK)" -e ".[test]"
 	@rm -f $(VENV)/.installed-py*
 	@touch "$(STAMP)"
 
 install: $(STAMP)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(LAB_FLAGS)
+	@$(PY) -m course_utils workspace --workspace "$(COURSE_WORKSPACE)"
+	@mkdir -p "$(LAB_SETTINGS)" && cp tools/lab-overrides.json "$(LAB_SETTINGS)/overrides.json"
+	@echo "Opening JupyterLab in $(COURSE_WORKSPACE) (stop it with Ctrl+C twice)..."
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(PY) -m ruff check .

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from itertools import combinations
 
 import numpy as np
@@ -262,10 +264,49 @@ def match_labels(reference, labels) -> dict:
     return mapping
 
 
-def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, sample_size=None) -> pd.DataFrame:
-    """Elbow, silhouette and stability side by side, one row per k (one full fit per k)."""
-    table = _fit_curves(X, ks, random_state, n_init=10, sample_size=sample_size)
-    return table.merge(bootstrap_stability(X, ks, n_resamples, random_state), on="k")
+#: The last k_summary tables, by data and arguments (see k_summary).
+_K_SUMMARIES: OrderedDict = OrderedDict()
+
+
+def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, sample_size=None,
+              progress: bool = False) -> pd.DataFrame:
+    """Elbow, silhouette and stability side by side, one row per k (one full fit per k).
+
+    ``progress=True`` shows a progress bar (tqdm), one step per k: this is
+    ``1 + n_resamples`` K-Means fits per k, seconds in all. Off by default, so a
+    script or a library using this prints nothing.
+
+    The last few results are remembered, keyed by the data's bytes and the
+    arguments: asking again for the same table (a notebook's reference result
+    after the learner's own call, say) costs nothing. You get a copy each time.
+    """
+    arr = check_features(X)
+    ks = _check_ks(ks, len(arr))
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    seeded = isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
+    key = (hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest(), arr.shape, arr.dtype.str, tuple(ks),
+           int(random_state), n_resamples, sample_size) if seeded else None
+    if key is not None and key in _K_SUMMARIES:
+        _K_SUMMARIES.move_to_end(key)
+        return _K_SUMMARIES[key].copy()
+    import sys
+
+    from tqdm import tqdm  # a text bar: tqdm.auto wants ipywidgets, which the course does not install
+
+    parts = []
+    # k by k gives the same numbers as all ks at once: every fit is seeded by k and the resample alone.
+    # The bar goes to stdout: Jupyter shows stderr in a red box, as if something went wrong.
+    for k in tqdm(ks, desc="k_summary: one k at a time", unit="k", disable=not progress, leave=False,
+                  file=sys.stdout):
+        curves = _fit_curves(arr, [k], random_state, n_init=10, sample_size=sample_size)
+        parts.append(curves.merge(bootstrap_stability(arr, [k], n_resamples, random_state), on="k"))
+    table = pd.concat(parts, ignore_index=True)
+    if key is not None:
+        _K_SUMMARIES[key] = table.copy()
+        while len(_K_SUMMARIES) > 4:
+            _K_SUMMARIES.popitem(last=False)
+    return table
 
 
 def defensible_ks(summary: pd.DataFrame, min_stability: float = 0.85, silhouette_tolerance: float = 0.05) -> list:

@@ -45,6 +45,38 @@ def test_curves_on_three_blobs(blobs):
     assert C.choose_k(summary) == 3 and 3 in C.defensible_ks(summary)
 
 
+def test_k_summary_k_by_k_matches_all_ks_at_once_and_can_show_progress(blobs, capsys):
+    X, _ = blobs
+    ks = [2, 3, 5]
+    at_once = C._fit_curves(X, ks, 0, n_init=10).merge(C.bootstrap_stability(X, ks, 4, 0), on="k")
+    quiet = C.k_summary(X, ks, n_resamples=4)
+    pd.testing.assert_frame_equal(quiet, at_once)
+    assert capsys.readouterr() == ("", "")  # a library call prints nothing by default
+    C._K_SUMMARIES.clear()  # computed again, with its bar
+    shown = C.k_summary(X, ks, n_resamples=4, progress=True)
+    pd.testing.assert_frame_equal(shown, at_once)
+    captured = capsys.readouterr()
+    assert "k_summary" in captured.out and captured.err == ""  # stdout: Jupyter shows stderr in red
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        C.k_summary(X, ks, progress="yes")
+
+
+def test_k_summary_remembers_the_same_request(blobs, monkeypatch):
+    X, _ = blobs
+    C._K_SUMMARIES.clear()
+    fits = []
+    real = C._fit_curves
+    monkeypatch.setattr(C, "_fit_curves", lambda *a, **kw: fits.append(1) or real(*a, **kw))
+    first = C.k_summary(X, [2, 3], n_resamples=3)
+    assert len(fits) == 2
+    first.loc[0, "inertia"] = -1.0  # the learner's copy; the remembered table is untouched
+    again = C.k_summary(X.copy(), [2, 3], n_resamples=3)  # same bytes, another object
+    assert len(fits) == 2 and again.loc[0, "inertia"] > 0
+    C.k_summary(X, [2, 3], n_resamples=4)  # other arguments: computed
+    C.k_summary(X + 1e-9, [2, 3], n_resamples=3)  # other data: computed
+    assert len(fits) == 6
+
+
 def test_stability_is_reproducible(blobs):
     X, _ = blobs
     a = C.bootstrap_stability(X, [3, 4], n_resamples=4, random_state=1)

@@ -78,3 +78,15 @@ def test_list_datasets_describes_every_file():
     table = data.list_datasets()
     assert set(table["name"]) == set(data.DATASETS)
     assert table["size_kb"].notna().all()
+
+
+def test_restore_command_shows_a_step_per_rebuilt_file(data_copy, capsys):
+    from course_utils.course.cli import main
+
+    (data_copy / "tour_orders.csv").unlink()
+    assert main(["data", "--restore"]) == 0
+    captured = capsys.readouterr()
+    assert "restored: tour_orders" in captured.out
+    assert "rebuilding datasets" in captured.err and "1/1" in captured.err  # tqdm's line
+    assert main(["data", "--restore"]) == 0
+    assert "nothing (all files verified)" in capsys.readouterr().out

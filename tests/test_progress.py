@@ -85,3 +85,28 @@ def test_a_file_in_the_way_warns_but_checks_still_work(tmp_path, monkeypatch):
     monkeypatch.setattr(progress, "_warned", False)
     with pytest.warns(UserWarning, match="Could not record progress"):
         assert q1.check(5).status == "incorrect"
+
+
+@pytest.mark.slow
+def test_running_a_blank_copy_of_notebook_01_keeps_correct(root):
+    """The reported scenario: q1 and q3 of notebook 01 are Correct, then a fresh copy of the
+    notebook runs top to bottom in a kernel (every answer blank). Both stay Correct."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_utils.exercises import nb01
+
+    assert nb01.q1.check(nb01.q1.reference()).status == "correct"
+    assert nb01.q3.check(nb01.q3.reference()).status == "correct"
+    before = progress.load()["notebooks"]["01"]
+    blank = nbformat.read(root / "notebooks" / "01_rfm_kmeans.ipynb", as_version=4)
+    NotebookClient(blank, timeout=600, kernel_name="python3").execute()  # the kernel reads COURSE_PROGRESS_FILE
+    shown = [o for c in blank.cells for o in c.get("outputs", []) if "Not attempted" in json.dumps(o)]
+    assert shown, "the blank notebook's checks should say Not attempted"
+    rows = {r["exercise"]: r for r in progress.table()["01"]}
+    for name in ("q1", "q3"):
+        assert rows[name]["best"] == "correct" and rows[name]["latest"] == "correct", rows[name]
+    after = progress.load()["notebooks"]["01"]
+    assert after["q1"]["best"] == before["q1"]["best"] and after["q1"]["attempts"] == 1
+    assert "q2" not in before and "q2" in after  # the kernel did write to this progress file
+    assert rows["q2"]["best"] == "not started"

@@ -21,6 +21,16 @@ copied into a learner's own project on its own.
 ``authoring``      build learner and solution notebooks from one source
 ``scaffold``       start a new notebook: source, exercises, tests, README rows
 ``figures``        numbers quoted in a notebook's prose, tied to the code that computes them
+``workspace``      the learner's own copies of the notebooks (``make lab``)
 ``cli``            ``python -m course_utils ...``
 =================  ==========================================================
+
+Importing the machinery (every notebook does, through its exercises) limits the
+native thread pools to ``COURSE_THREADS`` threads, one by default, so that a busy
+machine costs seconds instead of minutes; see :mod:`course_utils.threads`.
 """
+
+from course_utils.threads import COURSE_DEFAULT as _COURSE_DEFAULT
+from course_utils.threads import apply_environment as _apply_threads
+
+_apply_threads(default=_COURSE_DEFAULT)

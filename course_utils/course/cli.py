@@ -4,7 +4,9 @@ Commands
 --------
 grade PATH [PATH ...]   run notebooks in fresh kernels, judge their answers, write a class report
 doctor                  check Python, packages, datasets and the kernel
-progress                show your latest check outcomes per notebook
+progress                show your best and latest check outcomes per notebook
+workspace               copy the notebooks you have not got yet into workspace/ (make lab runs it)
+restore NN              put a fresh copy of notebook NN in workspace/, keeping yours under a dated name
 data                    list, verify or restore the shipped datasets
 notebooks               regenerate notebooks from solutions/*.py (authors)
 guide                   regenerate the instructor guide's lists of diagnosed mistakes (authors)
@@ -64,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("progress", help="show your progress per notebook")
 
+    w = sub.add_parser("workspace", help="copy notebooks not yet in your workspace (never replaces yours)")
+    w.add_argument("--root", help="course folder (default: the one this package is in)")
+    w.add_argument("--workspace", help="your workspace folder (default: $COURSE_WORKSPACE or <course>/workspace)")
+
+    r = sub.add_parser("restore", help="a fresh copy of one notebook in your workspace; yours is kept, dated")
+    r.add_argument("notebook", help="the notebook's number, e.g. 01")
+    r.add_argument("--root", help="course folder (default: the one this package is in)")
+    r.add_argument("--workspace", help="your workspace folder (default: $COURSE_WORKSPACE or <course>/workspace)")
+
     data = sub.add_parser("data", help="list, verify or restore datasets")
     data.add_argument("names", nargs="*", help="datasets (default: all)")
     mode = data.add_mutually_exclusive_group()
@@ -104,7 +115,13 @@ def _data_command(args) -> int:
 
     try:
         if args.restore:
-            done = data.restore(args.names or None)
+            from tqdm import tqdm
+
+            damaged = [name for name in (args.names or list(data.DATASETS)) if not data.verify(name)[0]]
+            done = []
+            # rebuilding a large file takes seconds: one step per file
+            for name in tqdm(damaged, desc="rebuilding datasets", unit="file", disable=not damaged):
+                done += data.restore([name])
             print("restored: " + (", ".join(done) if done else "nothing (all files verified)"))
             return 0
         if args.rebuild_checksums:
@@ -129,6 +146,25 @@ def _data_command(args) -> int:
         return 2
 
 
+def _workspace_command(args) -> int:
+    from course_utils.course import workspace
+
+    root = Path(args.root) if args.root else None
+    folder = Path(args.workspace) if args.workspace else workspace.workspace_dir(root)
+    try:
+        if args.command == "workspace":
+            print(workspace.describe_sync(workspace.sync(root, folder), folder))
+            return 0
+        fresh, kept = workspace.restore(args.notebook, root, folder)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if kept is not None:
+        print(f"Your previous notebook is kept as {kept}")
+    print(f"Fresh copy: {fresh}")
+    return 0
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "grade":
@@ -147,6 +183,8 @@ def main(argv=None) -> int:
         return 1 if text.startswith("[FAIL]") else 0
     if args.command == "data":
         return _data_command(args)
+    if args.command in ("workspace", "restore"):
+        return _workspace_command(args)
     if args.command == "notebooks":
         from course_utils.course import authoring
 

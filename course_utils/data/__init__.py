@@ -93,8 +93,35 @@ def load(name: str) -> pd.DataFrame:
     return spec.read(file)
 
 
+_ROW_COUNTS: dict = {}
+
+
+def count_rows(file: Path) -> int:
+    """Data rows of a shipped CSV (``.csv`` or ``.csv.gz``): its lines less the header.
+
+    Counted from the file itself, so a description never has to repeat a number
+    (the shipped files have no line breaks inside fields). Cached per file version.
+    """
+    file = Path(file)
+    stat = file.stat()
+    key = (str(file), stat.st_mtime_ns, stat.st_size)
+    if key not in _ROW_COUNTS:
+        opener = gzip.open if file.name.endswith(".gz") else open
+        lines, last = 0, b"\n"
+        with opener(file, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                lines += block.count(b"\n")
+                last = block[-1:]
+        lines += last != b"\n"  # a last line without its newline
+        _ROW_COUNTS[key] = max(lines - 1, 0)
+    return _ROW_COUNTS[key]
+
+
 def list_datasets() -> pd.DataFrame:
-    """One row per shipped dataset: name, file, size, notebook and description."""
+    """One row per shipped dataset: name, file, rows, size, notebook and description.
+
+    ``rows`` is counted from the file, not typed anywhere.
+    """
     rows = []
     for spec in DATASETS.values():
         file = data_dir() / spec.filename
@@ -102,12 +129,15 @@ def list_datasets() -> pd.DataFrame:
             {
                 "name": spec.name,
                 "file": spec.filename,
+                "rows": count_rows(file) if file.exists() else None,
                 "size_kb": round(file.stat().st_size / 1024, 1) if file.exists() else None,
                 "notebook": spec.notebook,
                 "description": spec.description,
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table["rows"] = table["rows"].astype("Int64")
+    return table
 
 
 def sha256(file: Path) -> str:

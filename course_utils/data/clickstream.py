@@ -269,7 +269,7 @@ DATASETS = [
     Dataset(
         name="clickstream",
         filename="clickstream.csv.gz",
-        description="510k page views of a media site by 5,006 users over six weeks (2024), messy",
+        description="page views of a media site over six weeks (2024), messy; one row per view",
         write=write_clickstream,
         read=read_clickstream,
         notebook="03",
@@ -277,7 +277,7 @@ DATASETS = [
     Dataset(
         name="clickstream_pages",
         filename="clickstream_pages.csv",
-        description="the media site's 298 pages: page id, section, title",
+        description="the media site's pages: page id, section, title",
         write=write_clickstream_pages,
         read=read_clickstream_pages,
         notebook="03",

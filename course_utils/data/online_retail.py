@@ -325,7 +325,7 @@ DATASETS = [
     Dataset(
         name="online_retail",
         filename="online_retail.csv.gz",
-        description="281k line items of a UK gift shop, Dec 2010 - Dec 2011, UCI Online Retail schema, messy",
+        description="line items of a UK gift shop, Dec 2010 - Dec 2011, UCI Online Retail schema, messy",
         write=write_online_retail,
         read=read_online_retail,
         notebook="01",
@@ -333,7 +333,7 @@ DATASETS = [
     Dataset(
         name="online_retail_truth",
         filename="online_retail_truth.csv",
-        description="the planted behaviour segment of each of the 4,000 online_retail customers",
+        description="the planted behaviour segment of each online_retail customer",
         write=write_online_retail_truth,
         read=read_online_retail_truth,
         notebook="01",

@@ -279,7 +279,7 @@ DATASETS = [
     Dataset(
         name="streaming_subscribers",
         filename="streaming_subscribers.csv",
-        description="the service's 10,200 subscribers: sign-up week and plan",
+        description="the service's subscribers: sign-up week and plan",
         write=write_streaming_subscribers,
         read=read_streaming_subscribers,
         notebook="05",

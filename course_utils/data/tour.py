@@ -77,7 +77,7 @@ DATASETS = [
     Dataset(
         name="tour_orders",
         filename="tour_orders.csv",
-        description="400 small web-shop orders (2024), some without a customer id; used in the tour",
+        description="small web-shop orders (2024), some without a customer id; used in the tour",
         write=write_tour_orders,
         read=read_tour_orders,
         notebook="00",
