@@ -18,9 +18,13 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
+
+from course_utils.validation import whole_number
 
 PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25
 NEW, GONE = "new", "gone"
@@ -32,6 +36,10 @@ def _labels(series, name) -> pd.Series:
     if series.index.has_duplicates:
         dup = series.index[series.index.duplicated()][0]
         raise ValueError(f"{name} lists user {dup!r} more than once; give one segment per user")
+    if series.isna().any():
+        user = series.index[series.isna().to_numpy()][0]
+        raise ValueError(f"{name} has {int(series.isna().sum())} user(s) with no segment (e.g. {user!r}); "
+                         "drop them, or give them a segment of their own")
     return series
 
 
@@ -82,13 +90,48 @@ def centroid_drift(previous, current) -> pd.Series:
     """How far each segment's centroid moved: Euclidean distance per segment (rows).
 
     Give both in the same units, e.g. ``WeeklySegmenter.history_`` entries
-    (scaled) or two ``centroids()`` frames.
+    (scaled) or two ``centroids()`` frames. Two DataFrames are matched by
+    name: features by column, segments by index (in any order); they must
+    have the same ones. Arrays are matched by position.
     """
-    a, b = np.asarray(previous, dtype=float), np.asarray(current, dtype=float)
+    if isinstance(previous, pd.DataFrame) and isinstance(current, pd.DataFrame):
+        for what, a_labels, b_labels in (("features (columns)", previous.columns, current.columns),
+                                         ("segments (index)", previous.index, current.index)):
+            if a_labels.has_duplicates or b_labels.has_duplicates:
+                raise ValueError(f"previous and current centroids must not repeat {what}")
+            if set(a_labels) != set(b_labels):
+                only_a = sorted(map(str, set(a_labels) - set(b_labels)))
+                only_b = sorted(map(str, set(b_labels) - set(a_labels)))
+                raise ValueError(f"previous and current centroids have different {what}: only in previous "
+                                 f"{only_a}, only in current {only_b}")
+        current = current.loc[previous.index, previous.columns]
+    elif isinstance(previous, pd.DataFrame) != isinstance(current, pd.DataFrame):
+        raise TypeError("give previous and current centroids as two DataFrames (matched by name) or two arrays "
+                        f"(matched by position), got {type(previous).__name__} and {type(current).__name__}")
+    a, b = _matrix(previous, "previous"), _matrix(current, "current")
     if a.shape != b.shape or a.ndim != 2:
         raise ValueError(f"previous and current centroids must be 2-D of the same shape, got {a.shape} and {b.shape}")
     index = previous.index if isinstance(previous, pd.DataFrame) else range(len(a))
     return pd.Series(np.linalg.norm(b - a, axis=1), index=index, name="centroid_drift").rename_axis("segment")
+
+
+def _matrix(values, name) -> np.ndarray:
+    """Centroids as a finite float matrix, or an error naming ``name``."""
+    if isinstance(values, pd.DataFrame):
+        bad = [c for c in values.columns if not pd.api.types.is_numeric_dtype(values[c])
+               or pd.api.types.is_bool_dtype(values[c])]
+        if bad:
+            raise ValueError(f"{name} centroid column(s) {bad} are not numeric")
+        arr = values.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        try:
+            arr = np.asarray(values, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} centroids must be numbers (segments x features), got "
+                             f"{type(values).__name__}") from exc
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} centroids have NaN or infinite values")
+    return arr
 
 
 def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "unassigned") -> float:
@@ -96,6 +139,9 @@ def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "
     labels = _labels(labels, "labels")
     if not isinstance(personas, pd.Series):
         raise TypeError(f"personas must be a Series segment -> persona, got {type(personas).__name__}")
+    if personas.index.has_duplicates:
+        dup = personas.index[personas.index.duplicated()][0]
+        raise ValueError(f"personas lists segment {dup!r} more than once; give one persona per segment")
     if len(labels) == 0:
         return float("nan")
     named = labels.map(personas)
@@ -110,11 +156,25 @@ def psi(expected, actual, bins: int = 10) -> float:
     anything else (segment labels, strings) is compared category by category.
     ``PSI = sum((a - e) * ln(a / e))`` over bins, with empty bins floored at
     0.0001 so a category that appears or vanishes counts without dividing by 0.
+    Missing values are left out on both sides (watch how many there are on
+    their own); infinite values are refused. ``bins`` is a whole number >= 2.
     """
-    e, a = pd.Series(expected).dropna(), pd.Series(actual).dropna()
+    whole_number(bins, "bins", 2)
+    sides = []
+    for name, values in (("expected", expected), ("actual", actual)):
+        if isinstance(values, (pd.DataFrame, dict, str, bytes)) or np.ndim(values) != 1:
+            raise TypeError(f"{name} must be one-dimensional values (a Series, list or 1-D array), got "
+                            f"{type(values).__name__}")
+        values = pd.Series(values).dropna()
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if np.isinf(values.to_numpy(dtype=float)).any():
+                raise ValueError(f"{name} has infinite values; drop them or cap them first")
+        sides.append(values)
+    e, a = sides
     if len(e) == 0 or len(a) == 0:
         raise ValueError(f"psi needs values on both sides, got {len(e)} expected and {len(a)} actual")
-    numeric = pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
+    numeric = (pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
+               and not pd.api.types.is_bool_dtype(e) and not pd.api.types.is_bool_dtype(a))
     if numeric:
         # Interior cut points at the quantiles of expected; a value equal to a cut
         # point goes left, so a spike (say, the many zeros of a genre share) is a
@@ -131,7 +191,16 @@ def psi(expected, actual, bins: int = 10) -> float:
 
 
 def psi_level(value: float) -> str:
-    """"stable" (< 0.1), "moderate" (0.1 to 0.25) or "significant" (>= 0.25)."""
+    """"stable" (< 0.1), "moderate" (0.1 to 0.25) or "significant" (>= 0.25).
+
+    A PSI is a number >= 0; NaN (not computed, e.g. too few viewers) has no
+    level and is refused, rather than read as "stable".
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a PSI (a number >= 0), got {type(value).__name__} {value!r}")
+    if np.isnan(value) or value < 0:
+        raise ValueError(f"value must be a PSI (a number >= 0), got {value!r}; a NaN PSI was not computed "
+                         "(too few values?) and has no level")
     if value >= PSI_SIGNIFICANT:
         return "significant"
     if value >= PSI_MODERATE:
@@ -153,12 +222,19 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
     ``min_size`` such viewers get NaN (too few to judge).
     """
     previous_labels = _labels(previous_labels, "previous_labels")
+    if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"columns must be a list of feature names, got {columns!r}")
+    columns = list(columns)
+    min_size = whole_number(min_size, "min_size")
     for name, frame in (("previous", previous), ("current", current)):
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"{name} must be a DataFrame of features indexed by user, got {type(frame).__name__}")
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"{name} lacks column(s) {missing}")
+        if frame.index.has_duplicates:
+            dup = frame.index[frame.index.duplicated()][0]
+            raise ValueError(f"{name} lists user {dup!r} more than once; give one row per user")
     rows = {}
     for segment in sorted(set(previous_labels), key=str):
         cohort = previous_labels.index[previous_labels == segment]
@@ -179,6 +255,12 @@ def drift_alerts(table: pd.DataFrame, threshold: float = PSI_SIGNIFICANT) -> pd.
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be what cohort_drift returns, got {type(table).__name__}")
+    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    if bad:
+        raise ValueError(f"table column(s) {bad} are not PSI values (numbers); pass what cohort_drift returns")
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real) or \
+            not np.isfinite(threshold) or threshold < 0:
+        raise ValueError(f"threshold must be a PSI level such as 0.25, got {threshold!r}")
     long = table.rename_axis("segment").reset_index().melt(id_vars="segment", var_name="feature", value_name="psi")
     hits = long[long["psi"] >= threshold].sort_values("psi", ascending=False).reset_index(drop=True)
     hits["level"] = hits["psi"].map(psi_level)

@@ -105,7 +105,7 @@ def test_a_table_with_the_wrong_schema_is_refused(tmp_path):
         (lambda a, c, p, m: (a, c.to_numpy(), p, m), TypeError, "centroids must be a DataFrame"),
         (lambda a, c, p, m: (a, c, dict(p), m), TypeError, "personas must be a Series"),
         (lambda a, c, p, m: (a, c, p, {"psi": "high"}), ValueError, "metrics.value must be numbers"),
-        (lambda a, c, p, m: (a.assign(user_id=[None, "b", "c"]), c, p, m), ValueError, "user_id has missing"),
+        (lambda a, c, p, m: (a.assign(user_id=[None, "b", "c"]), c, p, m), ValueError, r"user_id has 1 missing value"),
     ],
 )
 def test_bad_input_is_refused_before_anything_changes(store, change, error, phrase):
