@@ -242,7 +242,8 @@ def compute_rfm(
     else:
         pairs = pd.DataFrame({"c": customers, "i": transactions[invoice_col].reset_index(drop=True)})
         out["frequency"] = pairs.drop_duplicates().groupby("c", sort=True).size().astype("int64")
-    out["monetary"] = grouped["m"].sum().astype("float64")
+    with np.errstate(over="ignore"):  # an overflow is refused just below
+        out["monetary"] = grouped["m"].sum().astype("float64")
     require_finite(out["monetary"], "monetary", "customers")
     out.index.name = customer_col
     return out
