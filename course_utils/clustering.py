@@ -25,44 +25,22 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.utils.validation import check_is_fitted
 
-from course_utils.validation import whole_number
-
-#: Features larger than this overflow squared distances (K-Means, silhouette) to infinity.
-LARGEST_FEATURE = 1e150
+from course_utils.validation import numeric_matrix, whole_number
 
 
 def check_features(X, name: str = "X") -> np.ndarray:
     """Return ``X`` as a 2-D float array, or raise saying what is wrong.
 
-    Nullable dtypes (``Int64``, ``Float64``) are accepted; their missing values
-    count as missing. Missing or infinite values, text, complex numbers and
-    values too large to square (beyond 1e150: scale them first) are refused.
+    Nullable dtypes (``Int64``, ``Float64``) and True/False dummies are
+    accepted. Missing or infinite values, text, complex numbers and values too
+    large to square (beyond 1e150: scale them first) are refused, naming the
+    column; so are fewer than 3 rows or no column.
     """
-    if isinstance(X, pd.DataFrame):
-        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])
-               or pd.api.types.is_complex_dtype(X[c])]
-        if bad:
-            raise ValueError(f"{name} column(s) {bad} are not numeric; cluster numeric features only")
-        arr = X.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        if isinstance(X, (str, bytes, dict)) or np.iscomplexobj(X):
-            raise ValueError(f"{name} must be real numbers (rows x features), got {type(X).__name__}")
-        try:
-            arr = np.asarray(X.to_numpy(dtype=float, na_value=np.nan) if isinstance(X, pd.Series) else X,
-                             dtype=float)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise ValueError(f"{name} must be numeric, got {type(X).__name__}: {exc}") from exc
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (rows x features), got shape {arr.shape}")
+    arr = numeric_matrix(X, name)
     if arr.shape[0] < 3:
         raise ValueError(f"{name} has {arr.shape[0]} rows; clustering needs at least 3")
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has no feature column")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} has {int((~np.isfinite(arr)).sum())} NaN or infinite values; impute or drop them")
-    if np.abs(arr).max() > LARGEST_FEATURE:
-        raise ValueError(f"{name} has values as large as {np.abs(arr).max():.3g}; squared distances would overflow. "
-                         "Scale the features first (log, StandardScaler)")
     return arr
 
 
@@ -78,6 +56,8 @@ def _check_ks(ks, n_rows: int) -> list:
     if odd:
         raise ValueError(f"ks must be whole numbers such as range(2, 11), got {odd[0]!r}")
     ks = [int(k) for k in ks]
+    if len(set(ks)) != len(ks):
+        raise ValueError(f"ks lists a k more than once: {ks}; give each k once")
     if not ks:
         raise ValueError("ks is empty; give the numbers of clusters to try, e.g. range(2, 11)")
     bad = [k for k in ks if not 2 <= k < n_rows]
@@ -86,9 +66,16 @@ def _check_ks(ks, n_rows: int) -> list:
     return ks
 
 
+def _check_distinct(arr: np.ndarray, ks: list) -> None:
+    distinct = len(np.unique(arr, axis=0))
+    if max(ks) > distinct:
+        raise ValueError(f"X has only {distinct} distinct rows, fewer than k={max(ks)}; K-Means cannot find that "
+                         "many clusters. Use smaller ks")
+
+
 def kmeans(k: int, random_state: int = 0, n_init: int = 10) -> KMeans:
     """The course's K-Means: k-means++ starts, ``n_init`` restarts, a fixed seed."""
-    return KMeans(n_clusters=whole_number(k, "k"), n_init=whole_number(n_init, "n_init"),
+    return KMeans(n_clusters=whole_number(k, "k"), n_init=whole_number(n_init, "n_init", maximum=1000),
                   random_state=_seed(random_state))
 
 
@@ -97,15 +84,12 @@ def _fit_curves(X, ks, random_state, n_init, sample_size=None, silhouette=True) 
     arr = check_features(X)
     ks = _check_ks(ks, len(arr))
     _seed(random_state)
-    whole_number(n_init, "n_init")
+    whole_number(n_init, "n_init", maximum=1000)
     if sample_size is not None:
         sample_size = whole_number(sample_size, "sample_size", 2)
         if sample_size > len(arr):
             raise ValueError(f"sample_size={sample_size} is larger than the {len(arr)} rows; use None for all rows")
-    distinct = len(np.unique(arr, axis=0))
-    if max(ks) > distinct:
-        raise ValueError(f"X has only {distinct} distinct rows, fewer than k={max(ks)}; K-Means cannot find that "
-                         "many clusters. Use smaller ks")
+    _check_distinct(arr, ks)
     rows = []
     for k in ks:
         model = kmeans(k, random_state, n_init).fit(arr)
@@ -183,10 +167,10 @@ def bootstrap_stability(X, ks=range(2, 11), n_resamples: int = 10, random_state:
     """
     arr = check_features(X)
     ks = _check_ks(ks, len(arr))
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
-        raise ValueError(f"n_resamples must be a whole number >= 2, got {n_resamples!r}")
+    whole_number(n_resamples, "n_resamples", 2, maximum=10_000)
     _seed(random_state)
-    whole_number(n_init, "n_init")
+    whole_number(n_init, "n_init", maximum=1000)
+    _check_distinct(arr, ks)
     rng = np.random.default_rng(random_state)
     draws = [rng.integers(0, len(arr), size=len(arr)) for _ in range(n_resamples)]
     rows = []
@@ -210,7 +194,7 @@ def _check_labels(labels, n: int, name: str = "labels", index=None) -> np.ndarra
         labels = labels.astype(object)
     arr = np.asarray(labels)
     if arr.ndim != 1 or len(arr) != n:
-        raise ValueError(f"{name} must be 1-D with one label per row ({n}), got shape {arr.shape}")
+        raise ValueError(f"{name} must be 1-D with one label per row ({n} rows), got shape {arr.shape}")
     if pd.isna(arr).any():
         raise ValueError(f"{name} has {int(pd.isna(arr).sum())} missing values; give every row a label")
     kinds = {type(v) for v in arr.tolist()} if arr.dtype == object else set()
@@ -223,10 +207,16 @@ def profile_clusters(features: pd.DataFrame, labels) -> pd.DataFrame:
     """Size, share and the median of every feature, one row per cluster.
 
     Medians, not means: RFM features are skewed, and one wholesale customer can
-    drag a mean far from the typical member.
+    drag a mean far from the typical member. Missing values are left out of
+    each median (a viewer without a search has no query vector) and counted
+    per feature in ``result.attrs["missing"]``; non-numeric columns are left out.
+    Labels given as a Series are matched to the rows by index.
     """
     if not isinstance(features, pd.DataFrame):
         raise TypeError(f"features must be a DataFrame with named columns, got {type(features).__name__}")
+    if features.columns.has_duplicates:
+        raise ValueError(f"features has more than one column named "
+                         f"{sorted(map(str, set(features.columns[features.columns.duplicated()])))}; keep one")
     numeric = [c for c in features.columns if pd.api.types.is_numeric_dtype(features[c])]
     if not numeric:
         raise ValueError(f"features has no numeric column; columns present: {list(features.columns)}")
@@ -236,6 +226,7 @@ def profile_clusters(features: pd.DataFrame, labels) -> pd.DataFrame:
     out.insert(0, "share", grouped.size() / len(features))
     out.insert(0, "size", grouped.size())
     out.index.name = "cluster"
+    out.attrs["missing"] = {c: int(n) for c, n in features[numeric].isna().sum().items() if n}
     return out
 
 
@@ -294,9 +285,13 @@ def name_clusters(percentiles: pd.DataFrame, rules=RFM_NAMING_RULES) -> pd.Serie
     missing = [c for c in needed if c not in percentiles.columns]
     if missing:
         raise ValueError(f"percentiles has no column {missing}; columns present: {list(percentiles.columns)}")
-    bad = [c for c in needed if not pd.api.types.is_numeric_dtype(percentiles[c])]
+    bad = [c for c in needed if not pd.api.types.is_numeric_dtype(percentiles[c])
+           or pd.api.types.is_bool_dtype(percentiles[c])]
     if bad:
         raise ValueError(f"percentiles column(s) {bad} must be numbers from 0 to 1 (see rfm_percentiles)")
+    if percentiles.index.has_duplicates:
+        dup = percentiles.index[percentiles.index.duplicated()][0]
+        raise ValueError(f"percentiles lists cluster {dup!r} more than once; give one row per cluster")
     names = {}
     for cluster, row in percentiles.iterrows():
         names[cluster] = next(
@@ -350,8 +345,13 @@ def defensible_ks(summary: pd.DataFrame, min_stability: float = 0.85, silhouette
     if len(summary) == 0:
         raise ValueError("summary is empty; pass what k_summary returns")
     for column in ("k", "silhouette", "mean_ari"):
-        if not pd.api.types.is_numeric_dtype(summary[column]) or summary[column].isna().any():
-            raise ValueError(f"summary column {column!r} must hold numbers with no missing value")
+        values = summary[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values) or values.isna().any() \
+                or not np.isfinite(values.to_numpy(dtype=float)).all():
+            raise ValueError(f"summary column {column!r} must hold finite numbers with no missing value")
+    ks = summary["k"].to_numpy(dtype=float)
+    if (ks != np.round(ks)).any():
+        raise ValueError(f"summary column 'k' must hold whole numbers, got {ks[ks != np.round(ks)][0]}")
     for name, value in (("min_stability", min_stability), ("silhouette_tolerance", silhouette_tolerance)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
             raise ValueError(f"{name} must be a number, got {value!r}")
@@ -506,22 +506,11 @@ class ReducedHDBSCAN(ClusterMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """New rows in the reduced space the clusters live in."""
         self._check_fitted()
-        if isinstance(X, pd.DataFrame):
-            bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-            if bad:
-                raise ValueError(f"X column(s) {bad} are not numeric")
-            X = X.to_numpy(dtype=float, na_value=np.nan)
-        else:
-            try:
-                X = np.asarray(X, dtype=float)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"X must be numeric (rows x features), got {type(X).__name__}") from exc
-        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+        X = numeric_matrix(X, "X")
+        if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X must have {self.n_features_in_} columns like the data fitted, got shape {X.shape}")
         if len(X) == 0:
             raise ValueError("X has no rows")
-        if not np.isfinite(X).all():
-            raise ValueError("X has NaN or infinite values")
         Z = self._prepare(X)
         return Z if self.reducer_ is None else self.reducer_.transform(Z)
 
@@ -691,7 +680,7 @@ def explain_clusters(features, labels, max_depth: int = 3, random_state: int = 0
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise ValueError(f"labels hold a single segment ({classes[0]!r}); there is nothing to tell apart")
-    depth = whole_number(max_depth, "max_depth")
+    depth = whole_number(max_depth, "max_depth", maximum=64)
     stratify = y if counts.min() >= 2 else None
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=random_state, stratify=stratify)
     probe = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_tr, y_tr)

@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from course_utils.monitoring import centroid_drift
-from course_utils.validation import require_columns, whole_number
+from course_utils.validation import LARGEST_FEATURE, require_columns, whole_number
 
 UNASSIGNED = "unassigned"
 
@@ -94,9 +94,10 @@ class WeeklySegmenter(BaseEstimator):
             raise ValueError(f"feature column(s) {bad} are not numeric (e.g. {example!r} in {bad[0]!r}); cluster "
                              "numeric features only, or leave them out with columns=[...]")
         arr = values.to_numpy(dtype=float, na_value=np.nan)
-        if np.isinf(arr).any():
-            col = columns[int(np.flatnonzero(np.isinf(arr).any(axis=0))[0])]
-            raise ValueError(f"feature column {col!r} has infinite values; drop or cap them first")
+        huge = np.abs(np.nan_to_num(arr)) > LARGEST_FEATURE
+        if huge.any():
+            col = columns[int(np.flatnonzero(huge.any(axis=0))[0])]
+            raise ValueError(f"feature column {col!r} has infinite or huge values (beyond 1e150); drop or cap them")
         behaviour = np.array([not str(c).startswith(self.text_prefix) for c in columns], dtype=bool)
         if np.isnan(arr[:, behaviour]).any():
             col = columns[int(np.flatnonzero(behaviour & np.isnan(arr).any(axis=0))[0])]
@@ -118,7 +119,7 @@ class WeeklySegmenter(BaseEstimator):
     def _check_params(self) -> int:
         k = whole_number(self.n_segments, "n_segments", 2)
         whole_number(self.batch_size, "batch_size")
-        whole_number(self.n_init, "n_init")
+        whole_number(self.n_init, "n_init", maximum=1000)
         for name in ("reassignment_ratio", "text_weight"):
             value = getattr(self, name)
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
@@ -139,16 +140,17 @@ class WeeklySegmenter(BaseEstimator):
             repeated = sorted({str(c) for c in columns if columns.count(c) > 1})
             if not columns or repeated:
                 raise ValueError(f"columns must list distinct feature columns, got {columns!r}")
-        return k
+            return k, columns
+        return k, None
 
     def fit(self, X: pd.DataFrame, y=None):
         """Fit scaling and segments on the first weeks' features (rows stacked)."""
-        k = self._check_params()
+        k, columns = self._check_params()
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
         if len(X) < k:
             raise ValueError(f"{len(X)} rows cannot make {k} segments")
-        columns = list(self.columns) if self.columns is not None else self._default_columns(X)
+        columns = columns if columns is not None else self._default_columns(X)
         missing = [c for c in columns if c not in X.columns]
         if missing:
             raise ValueError(f"columns {missing} are not in the features; columns present: {list(X.columns)}")
@@ -277,10 +279,17 @@ def assign_personas(centroids: pd.DataFrame, rules=PERSONA_RULES) -> pd.Series:
     if centroids.index.has_duplicates:
         dup = centroids.index[centroids.index.duplicated()][0]
         raise ValueError(f"centroids list segment {dup!r} more than once; give one row per segment")
-    numeric = [c for c in centroids.columns if pd.api.types.is_numeric_dtype(centroids[c])]
-    if centroids[numeric].isna().any().any():
-        col = centroids[numeric].columns[centroids[numeric].isna().any()][0]
-        raise ValueError(f"centroids column {col!r} has missing values; a rule cannot judge a missing share")
+    if centroids.columns.has_duplicates:
+        raise ValueError(f"centroids has more than one column named "
+                         f"{sorted(map(str, set(centroids.columns[centroids.columns.duplicated()])))}; keep one")
+    bad = [c for c in centroids.columns if not pd.api.types.is_numeric_dtype(centroids[c])
+           or pd.api.types.is_bool_dtype(centroids[c])]
+    if bad:
+        raise ValueError(f"centroids column(s) {bad} are not numbers; the rules compare shares and minutes")
+    values = centroids.to_numpy(dtype=float, na_value=np.nan)
+    if not np.isfinite(values).all():
+        col = centroids.columns[~np.isfinite(values).all(axis=0)][0]
+        raise ValueError(f"centroids column {col!r} has missing or infinite values; a rule cannot judge them")
     out = {}
     for segment, row in centroids.iterrows():
         out[segment] = UNASSIGNED
@@ -315,6 +324,8 @@ def needs_refit(size_psi: float, max_centroid_drift: float, unassigned_share: fl
             raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
         if np.isnan(value):
             raise ValueError(f"{name} is NaN (not computed); compute it, or pass 0.0 to leave it out of the decision")
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     reasons = []
     if size_psi >= rule["size_psi"]:
         reasons.append(f"segment sizes shifted (PSI {size_psi:.2f} >= {rule['size_psi']})")

@@ -25,7 +25,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from course_utils.validation import require_columns, require_ids, whole_number
+from course_utils.validation import numeric_matrix, require_columns, require_ids, whole_number
 
 WEIGHTINGS = ("mean", "tfidf")
 
@@ -80,7 +80,7 @@ def train_item2vec(
     ----------
     sequences : list of lists of str
         One list per session, items in the order they were seen. Sequences
-        shorter than 2 items are skipped.
+        shorter than 2 items are skipped; a missing item (None, NaN) is refused.
     vector_size, window, epochs, negative, min_count
         As in :class:`gensim.models.Word2Vec`. ``window`` is how many items on
         each side count as context.
@@ -101,15 +101,15 @@ def train_item2vec(
     from gensim.models import Word2Vec
 
     sequences = _check_sequences(sequences)
-    vector_size = whole_number(vector_size, "vector_size")
-    window = whole_number(window, "window")
-    epochs = whole_number(epochs, "epochs")
-    negative = whole_number(negative, "negative")
+    vector_size = whole_number(vector_size, "vector_size", maximum=4096)
+    window = whole_number(window, "window", maximum=1000)
+    epochs = whole_number(epochs, "epochs", maximum=1000)
+    negative = whole_number(negative, "negative", maximum=100)
     min_count = whole_number(min_count, "min_count")
-    workers = whole_number(workers, "workers")
-    seed = whole_number(seed, "seed", minimum=0)
-    if isinstance(ns_exponent, bool) or not isinstance(ns_exponent, numbers.Real) or not np.isfinite(ns_exponent):
-        raise ValueError(f"ns_exponent must be a finite number such as 0.75, got {ns_exponent!r}")
+    workers = whole_number(workers, "workers", maximum=256)
+    seed = whole_number(seed, "seed", minimum=0, maximum=2**32 - 1)
+    if isinstance(ns_exponent, bool) or not isinstance(ns_exponent, numbers.Real) or not -10 <= ns_exponent <= 10:
+        raise ValueError(f"ns_exponent must be a number from -10 to 10 such as 0.75, got {ns_exponent!r}")
     counts: dict = {}
     for seq in sequences:
         for item in seq:
@@ -139,10 +139,6 @@ def _vector_table(vectors) -> pd.DataFrame:
     """Item vectors as a DataFrame indexed by item id (str)."""
     if isinstance(vectors, pd.DataFrame):
         frame = vectors
-        bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-               or pd.api.types.is_complex_dtype(frame[c])]
-        if bad:
-            raise ValueError(f"vectors column(s) {bad} are not numeric; give one numeric column per dimension")
         if frame.shape[1] == 0:
             raise ValueError("vectors has no column; give one numeric column per dimension")
         if frame.index.hasnans:
@@ -156,9 +152,7 @@ def _vector_table(vectors) -> pd.DataFrame:
         )
     if len(frame) == 0:
         raise ValueError("vectors is empty: no item has a vector")
-    values = frame.to_numpy(dtype=float, na_value=np.nan)
-    if not np.isfinite(values).all():
-        raise ValueError("vectors holds NaN or infinite values")
+    values = numeric_matrix(frame, "vectors", bools=False)
     out = pd.DataFrame(values, index=frame.index.astype(str))
     if out.index.has_duplicates:
         dup = out.index[out.index.duplicated()][0]
@@ -406,6 +400,7 @@ class QueryEmbedder(BaseEstimator):
         """
         require_columns(search, [user_col, query_col], what="search")
         require_ids(search[user_col], user_col, "searches", "drop them first")
+        self._texts(search[query_col], f"search column {query_col!r}")
         vectors = pd.DataFrame(self.transform(search[query_col]), index=search[user_col].to_numpy())
         out = vectors.groupby(level=0).mean()
         out.columns = [f"q_{j}" for j in range(out.shape[1])]

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from course_utils.validation import whole_number
+from course_utils.validation import numeric_matrix, require_columns, whole_number
 
 PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25
 NEW, GONE = "new", "gone"
@@ -40,6 +40,11 @@ def _labels(series, name) -> pd.Series:
         user = series.index[series.isna().to_numpy()][0]
         raise ValueError(f"{name} has {int(series.isna().sum())} user(s) with no segment (e.g. {user!r}); "
                          "drop them, or give them a segment of their own")
+    if series.dtype == object and len(series):
+        text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if text.any() and not text.all():
+            raise ValueError(f"{name} mixes text and numbers as segments (e.g. {series[text].iloc[0]!r} and "
+                             f"{series[~text].iloc[0]!r}); make them one type, e.g. .astype(str)")
     return series
 
 
@@ -97,8 +102,9 @@ def centroid_drift(previous, current) -> pd.Series:
     if isinstance(previous, pd.DataFrame) and isinstance(current, pd.DataFrame):
         for what, a_labels, b_labels in (("features (columns)", previous.columns, current.columns),
                                          ("segments (index)", previous.index, current.index)):
-            if a_labels.has_duplicates or b_labels.has_duplicates:
-                raise ValueError(f"previous and current centroids must not repeat {what}")
+            for side, labels in (("previous", a_labels), ("current", b_labels)):
+                if labels.has_duplicates:
+                    raise ValueError(f"{side} centroids repeat {what} {labels[labels.duplicated()][0]!r}; keep one")
             if set(a_labels) != set(b_labels):
                 only_a = sorted(map(str, set(a_labels) - set(b_labels)))
                 only_b = sorted(map(str, set(b_labels) - set(a_labels)))
@@ -116,22 +122,8 @@ def centroid_drift(previous, current) -> pd.Series:
 
 
 def _matrix(values, name) -> np.ndarray:
-    """Centroids as a finite float matrix, or an error naming ``name``."""
-    if isinstance(values, pd.DataFrame):
-        bad = [c for c in values.columns if not pd.api.types.is_numeric_dtype(values[c])
-               or pd.api.types.is_bool_dtype(values[c])]
-        if bad:
-            raise ValueError(f"{name} centroid column(s) {bad} are not numeric")
-        arr = values.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        try:
-            arr = np.asarray(values, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} centroids must be numbers (segments x features), got "
-                             f"{type(values).__name__}") from exc
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} centroids have NaN or infinite values")
-    return arr
+    """Centroids as a finite float matrix, or an error naming ``name`` and the column."""
+    return numeric_matrix(values, f"{name} centroids", bools=False)
 
 
 def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "unassigned") -> float:
@@ -159,7 +151,7 @@ def psi(expected, actual, bins: int = 10) -> float:
     Missing values are left out on both sides (watch how many there are on
     their own); infinite values are refused. ``bins`` is a whole number >= 2.
     """
-    whole_number(bins, "bins", 2)
+    whole_number(bins, "bins", 2, maximum=1000)
     sides = []
     for name, values in (("expected", expected), ("actual", actual)):
         if isinstance(values, (pd.DataFrame, dict, str, bytes)) or np.ndim(values) != 1:
@@ -198,7 +190,7 @@ def psi_level(value: float) -> str:
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"value must be a PSI (a number >= 0), got {type(value).__name__} {value!r}")
-    if np.isnan(value) or value < 0:
+    if not np.isfinite(value) or value < 0:
         raise ValueError(f"value must be a PSI (a number >= 0), got {value!r}; a NaN PSI was not computed "
                          "(too few values?) and has no level")
     if value >= PSI_SIGNIFICANT:
@@ -225,6 +217,8 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
     if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
         raise TypeError(f"columns must be a list of feature names, got {columns!r}")
     columns = list(columns)
+    if not columns or len(set(columns)) != len(columns):
+        raise ValueError(f"columns must list distinct feature names, got {columns!r}")
     min_size = whole_number(min_size, "min_size")
     for name, frame in (("previous", previous), ("current", current)):
         if not isinstance(frame, pd.DataFrame):
@@ -232,6 +226,7 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"{name} lacks column(s) {missing}")
+        require_columns(frame, columns, what=name)
         if frame.index.has_duplicates:
             dup = frame.index[frame.index.duplicated()][0]
             raise ValueError(f"{name} lists user {dup!r} more than once; give one row per user")
@@ -242,7 +237,12 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
         if len(both) < min_size:
             rows[segment] = {c: float("nan") for c in columns}
             continue
-        rows[segment] = {c: psi(previous.loc[both, c], current.loc[both, c]) for c in columns}
+        rows[segment] = {}
+        for c in columns:
+            try:
+                rows[segment][c] = psi(previous.loc[both, c], current.loc[both, c])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"feature {c!r}, segment {segment!r}: {exc}") from exc
     out = pd.DataFrame.from_dict(rows, orient="index")[list(columns)]
     out.index.name = "segment"
     return out
@@ -255,9 +255,17 @@ def drift_alerts(table: pd.DataFrame, threshold: float = PSI_SIGNIFICANT) -> pd.
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be what cohort_drift returns, got {type(table).__name__}")
-    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
+           or pd.api.types.is_bool_dtype(table[c])]
     if bad:
         raise ValueError(f"table column(s) {bad} are not PSI values (numbers); pass what cohort_drift returns")
+    if table.index.has_duplicates:
+        raise ValueError(f"table lists segment {table.index[table.index.duplicated()][0]!r} more than once; pass "
+                         "what cohort_drift returns")
+    values = table.to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any() or (values < 0).any():
+        col = table.columns[(np.isinf(values) | (values < 0)).any(axis=0)][0]
+        raise ValueError(f"table column {col!r} has values that are not PSIs (negative or infinite)")
     if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real) or \
             not np.isfinite(threshold) or threshold < 0:
         raise ValueError(f"threshold must be a PSI level such as 0.25, got {threshold!r}")

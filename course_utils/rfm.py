@@ -52,8 +52,10 @@ def clean_transactions(
     Steps, in order (each one's count is in the report):
 
     1. **missing customer id**: a line without a customer cannot be segmented.
-    2. **missing quantity, price or date**: a line without them has no amount
-       or no time, so it cannot count toward RFM (empty text dates count as missing).
+    2. **missing invoice, stock code, quantity, price or date**: a line
+       without them cannot be told apart from a cancellation or a non-product
+       line, has no amount or no time (empty text dates count as missing);
+       the note counts them per column.
     3. **duplicate line**: copies of an earlier line in the six columns above
        (double submits). Other columns, such as a row number added by an
        export, are ignored, so they cannot hide a copy.
@@ -99,23 +101,29 @@ def clean_transactions(
 
     report = []
 
-    def step(name, drop_mask, note=""):
+    def step(name, drop_mask, note="", columns=()):
         nonlocal work, is_cancel
         drop_mask = np.asarray(drop_mask, dtype=bool)
         before = len(work)
         work, is_cancel = work[~drop_mask], is_cancel[~drop_mask]
         report.append({"step": name, "rows_removed": before - len(work), "rows_left": len(work), "note": note})
         if len(work) == 0:
-            raise ValueError(f"cleaning removed every row at step {name!r}; check the input and the step's columns")
+            raise ValueError(f"cleaning removed every row at step {name!r}; check the input and the step's "
+                             f"column(s) {', '.join(map(repr, columns))}")
 
-    step("missing customer id", work[customer_col].isna())
-    step("missing quantity, price or date", work[[quantity_col, price_col, date_col]].isna().any(axis=1))
+    step("missing customer id", work[customer_col].isna(), columns=[customer_col])
+    needed = [invoice_col, stock_col, quantity_col, price_col, date_col]
+    holes = work[needed].isna()
+    step("missing invoice, stock code, quantity, price or date", holes.any(axis=1),
+         ", ".join(f"{c}: {int(n)}" for c, n in holes.sum().items() if n), columns=needed)
     require_ids(work[customer_col], customer_col, "lines")
-    step("duplicate line", work.duplicated(subset=cols, keep="first"))
+    require_ids(work[invoice_col], invoice_col, "lines")
+    step("duplicate line", work.duplicated(subset=cols, keep="first"), columns=cols)
     codes = {str(c).strip().upper() for c in non_product_codes}
-    step("non-product code", work[stock_col].astype("string").str.strip().str.upper().isin(codes).fillna(False))
-    step("stock adjustment", (float_values(work[quantity_col]) < 0) & ~is_cancel)
-    step("zero or negative price", (float_values(work[price_col]) <= 0) & ~is_cancel)
+    step("non-product code", work[stock_col].astype("string").str.strip().str.upper().isin(codes).fillna(False),
+         columns=[stock_col])
+    step("stock adjustment", (float_values(work[quantity_col]) < 0) & ~is_cancel, columns=[quantity_col, invoice_col])
+    step("zero or negative price", (float_values(work[price_col]) <= 0) & ~is_cancel, columns=[price_col])
 
     if net_cancellations:
         quantity, reduced, unmatched = _net_cancellations(
@@ -127,8 +135,9 @@ def clean_transactions(
             "purchase fully cancelled",
             (quantity <= 0) & ~is_cancel,
             f"{reduced} purchase lines reduced in part; {unmatched} cancelled units had no earlier purchase",
+            columns=[invoice_col, quantity_col],
         )
-    step("cancellation line", is_cancel)
+    step("cancellation line", is_cancel, columns=[invoice_col])
     work = work.assign(**{amount_col: work[quantity_col] * work[price_col]})
     require_finite(work[amount_col], f"{amount_col} (quantity x price)", "lines")
     return work.reset_index(drop=True), pd.DataFrame(report)
@@ -258,6 +267,7 @@ def check_rfm(rfm, columns=RFM_COLUMNS):
         require_numeric(rfm, c)
         if rfm[c].isna().any():
             raise ValueError(f"rfm column {c!r} has {int(rfm[c].isna().sum())} missing values")
+        require_finite(rfm[c], c, "customers")
 
 
 def rfm_scores(rfm: pd.DataFrame, q: int = 5) -> pd.DataFrame:

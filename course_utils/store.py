@@ -178,10 +178,11 @@ class SegmentStore:
                 if pd.api.types.is_bool_dtype(raw) or (raw.dtype == object and
                                                        raw.map(lambda v: isinstance(v, (bool, np.bool_))).any()):
                     raise ValueError(f"{table}.{column} must be numbers, not True/False")
+                if not pd.api.types.is_numeric_dtype(raw) and raw.notna().any():
+                    text = raw[raw.notna()].map(lambda v: not isinstance(v, (int, float, np.number)))
+                    if text.any():
+                        raise ValueError(f"{table}.{column} must be numbers; found {raw[raw.notna()][text].iloc[0]!r}")
                 values = pd.to_numeric(raw.astype(object).where(raw.notna(), None), errors="coerce")
-                bad = values.isna() & raw.notna()
-                if bad.any():
-                    raise ValueError(f"{table}.{column} must be numbers; found {raw[bad].iloc[0]!r}")
                 numbers_ = values.to_numpy(dtype=float, na_value=np.nan)
                 if np.isinf(numbers_).any():
                     raise ValueError(f"{table}.{column} has infinite values; store finite numbers")
@@ -205,7 +206,8 @@ class SegmentStore:
                 out[column] = raw.astype(object).map(str)
                 if column == "user_id" and out[column].duplicated().any():
                     dup = out.loc[out[column].duplicated(), column].iloc[0]
-                    raise ValueError(f"{table} list user {dup!r} more than once; one segment per user per week")
+                    raise ValueError(f"{table}.user_id lists user {dup!r} more than once (ids are stored as text, "
+                                     "so 7 and '7' are one user); one segment per user per week")
         out.insert(0, "week", week)
         return out
 
@@ -247,13 +249,32 @@ class SegmentStore:
         week = _week(week)
         if not isinstance(centroids, pd.DataFrame):
             raise TypeError(f"centroids must be a DataFrame (segments x features), got {type(centroids).__name__}")
+        for what, labels in (("segment (index)", centroids.index), ("feature (column)", centroids.columns)):
+            if labels.has_duplicates:
+                raise ValueError(f"centroids list {what} {labels[labels.duplicated()][0]!r} more than once")
+        for feature in centroids.columns:
+            values = centroids[feature]
+            if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+                raise ValueError(f"centroids feature {feature!r} must be numbers, got dtype {values.dtype}")
+            bad = ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+            if bad.any():
+                raise ValueError(f"centroids feature {feature!r} has a missing or infinite value (segment "
+                                 f"{centroids.index[bad][0]!r}); store finite numbers")
         long_centroids = (centroids.rename_axis("segment").reset_index()
                           .melt(id_vars="segment", var_name="feature", value_name="value"))
         if not isinstance(personas, pd.Series):
             raise TypeError(f"personas must be a Series segment -> persona, got {type(personas).__name__}")
+        if personas.index.has_duplicates:
+            raise ValueError(f"personas list segment {personas.index[personas.index.duplicated()][0]!r} more than "
+                             "once; one persona per segment")
         persona_frame = pd.DataFrame({"segment": personas.index, "persona": personas.to_numpy()})
         if isinstance(metrics, dict):
             metrics = pd.DataFrame({"metric": list(metrics), "segment": pd.NA, "value": list(metrics.values())})
+        if isinstance(metrics, pd.DataFrame) and {"metric", "segment"} <= set(metrics.columns):
+            keys = metrics[["metric", "segment"]].astype(object).where(metrics[["metric", "segment"]].notna(), None)
+            if keys.duplicated().any():
+                first = keys[keys.duplicated()].iloc[0].tolist()
+                raise ValueError(f"metrics list (metric, segment) {first} more than once; one value each")
         frames = {
             "assignments": self._frame("assignments", week, assignments),
             "centroids": self._frame("centroids", week, long_centroids),

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 # A numeric day/month date: 5/3/2011, 05.03.11, 25-03-2011 (a time may follow).
-_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+_DMY = re.compile(r"^([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?![0-9])")
 _OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
@@ -53,6 +53,8 @@ def require_columns(df, columns, what: str = "transactions") -> None:
 
 def require_complete(values, column, what: str = "rows", fix: str = "drop or fill them first") -> None:
     """Raise ``ValueError`` if ``values`` (a Series) has missing values: how many, and where."""
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"{column!r} must be a pandas Series (a column), got {type(values).__name__}")
     missing = values.isna()
     if missing.any():
         where = values.index[missing.to_numpy()][0]
@@ -88,20 +90,33 @@ def _ambiguity_hint(column) -> str:
             "day-first dates (5 March) or format='%m/%d/%Y' for month-first (May 3)")
 
 
-def _dmy_order(text: np.ndarray, column, dayfirst):
-    """True (day first), False (month first) or None (no numeric day/month dates) for ``text``."""
-    matches = [_DMY.match(v) for v in text]
-    dates = {}
-    for value, m in zip(text, matches):
-        if m is not None and m.group(0) not in dates:
-            dates[m.group(0)] = value
-    if not dates:
+def _fields(group: np.ndarray, match) -> tuple:
+    """The first two numbers of day/month dates that share one shape (so their digits sit at the same places)."""
+    codes = np.array(group, dtype=str)
+    codes = codes.view(np.uint32).reshape(len(group), -1).astype(np.int64) - 48
+
+    def number(start, end):
+        return codes[:, start:end] @ (10 ** np.arange(end - start - 1, -1, -1))
+
+    return number(match.start(1), match.end(1)), number(match.start(3), match.end(3))
+
+
+def _dmy_order(groups: list, column, dayfirst):
+    """True (day first), False (month first) or None (no numeric day/month dates).
+
+    ``groups`` holds ``(strings, match of the first)`` for each shape of
+    day/month dates (``99/99/9999 99:99``...).
+    """
+    if not groups:
         return None
     if dayfirst is not None:
         return bool(dayfirst)
-    parts = [(_DMY.match(d), value) for d, value in dates.items()]
-    day_first = [v for m, v in parts if int(m.group(1)) > 12]
-    month_first = [v for m, v in parts if int(m.group(3)) > 12]
+    day_first, month_first, both_ways = [], [], []
+    for group, match in groups:
+        first, second = _fields(group, match)
+        for found, mask in ((day_first, first > 12), (month_first, second > 12), (both_ways, first != second)):
+            if mask.any():
+                found.append(group[np.flatnonzero(mask)[0]])
     if day_first and month_first:
         raise ValueError(
             f"column {column!r} mixes day-first dates (e.g. {day_first[0]!r}) and month-first dates "
@@ -110,7 +125,6 @@ def _dmy_order(text: np.ndarray, column, dayfirst):
         )
     if day_first or month_first:
         return bool(day_first)
-    both_ways = [v for m, v in parts if int(m.group(1)) != int(m.group(3))]
     if not both_ways:
         return False  # 01/01, 02/02...: both readings agree
     raise ValueError(
@@ -184,17 +198,18 @@ def _parse_text(text: np.ndarray, column, dayfirst, date_format) -> tuple:
             raise ValueError(f"date_format={date_format!r} is not a format pandas can use for column "
                              f"{column!r}: {exc}") from exc
         return _as_ns(parsed, column, text), np.full(len(text), parsed.tz is not None)
-    order = _dmy_order(text, column, dayfirst)
     shape_codes, shapes = pd.factorize(np.array([v.translate(_DIGITS_TO_9) for v in text], dtype=object))
     result = np.full(len(text), np.datetime64("NaT", "ns"))
     aware = np.zeros(len(text), dtype=bool)
     by_shape = np.argsort(shape_codes, kind="stable")
     bounds = np.searchsorted(shape_codes[by_shape], np.arange(len(shapes) + 1))
-    for k in range(len(shapes)):
-        rows = by_shape[bounds[k]:bounds[k + 1]]
+    groups = [by_shape[bounds[k]:bounds[k + 1]] for k in range(len(shapes))]
+    matches = [_DMY.match(text[rows[0]]) for rows in groups]
+    order = _dmy_order([(text[rows], m) for rows, m in zip(groups, matches) if m is not None], column, dayfirst)
+    for rows, match in zip(groups, matches):
         group = text[rows]
         first = group[0]
-        dmy = order is not None and _DMY.match(first) is not None
+        dmy = match is not None
         fmt = _dmy_format(first, order) if dmy else pd.tseries.api.guess_datetime_format(first)
         if fmt is not None and "%z" in fmt:  # one offset at a time keeps each local time
             offset_codes, _ = pd.factorize(np.array([(_OFFSET.search(v) or [""])[0] for v in group], dtype=object))
@@ -370,6 +385,7 @@ def require_numeric(df, column):
 
     Nullable integer and float dtypes (``Int64``, ``Float64``) are numeric.
     """
+    require_columns(df, [column], what="the table")
     values = df[column]
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         example = values.dropna().iloc[0] if values.notna().any() else None
@@ -385,12 +401,62 @@ def float_values(values: pd.Series) -> np.ndarray:
 
 def require_finite(values: pd.Series, column, what: str = "rows") -> None:
     """Raise ``ValueError`` if a numeric Series holds infinite values."""
+    if not isinstance(values, pd.Series):
+        raise TypeError(f"{column!r} must be a pandas Series (a column), got {type(values).__name__}")
     arr = float_values(values)
     bad = np.isinf(arr)
     if bad.any():
         where = values.index[bad][0]
         raise ValueError(f"column {column!r} has {int(bad.sum())} infinite value(s) (e.g. {arr[bad][0]} in the row "
                          f"labelled {where!r}); drop or fix them first")
+
+
+#: Values larger than this overflow squared distances (K-Means, silhouette) to infinity.
+LARGEST_FEATURE = 1e150
+
+
+def numeric_matrix(X, name: str = "X", *, bools: bool = True, missing: bool = False) -> np.ndarray:
+    """``X`` (a DataFrame or array-like, rows x columns) as a 2-D float array.
+
+    Errors name the column (its name in a DataFrame, its position otherwise):
+    text, complex numbers, booleans unless ``bools``, missing values unless
+    ``missing`` (nullable ``pd.NA`` counts as missing), infinite values, and
+    values beyond 1e150, whose squares overflow (scale those first).
+    """
+    if isinstance(X, pd.DataFrame):
+        repeated = sorted({str(c) for c in X.columns[X.columns.duplicated()]})
+        if repeated:
+            raise ValueError(f"{name} has more than one column named {repeated}; rename or drop the copies")
+        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_complex_dtype(X[c])
+               or (not bools and pd.api.types.is_bool_dtype(X[c]))]
+        if bad:
+            example = X[bad[0]].dropna().iloc[0] if X[bad[0]].notna().any() else None
+            raise ValueError(f"{name} column(s) {bad} are not numeric (dtype {X[bad[0]].dtype}, e.g. {example!r}); "
+                             "convert them, or leave them out")
+        arr = X.to_numpy(dtype=float, na_value=np.nan)
+        labels = list(X.columns)
+    else:
+        if isinstance(X, (str, bytes, dict)) or np.iscomplexobj(X):
+            raise ValueError(f"{name} must be real numbers (rows x columns), got {type(X).__name__}")
+        try:
+            raw = np.asarray(X.to_numpy(dtype=float, na_value=np.nan) if isinstance(X, pd.Series) else X)
+            if not bools and raw.dtype == bool:
+                raise ValueError(f"{name} holds True/False, not numbers")
+            arr = raw.astype(float)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ValueError(f"{name} must be numeric (rows x columns), got {type(X).__name__}: {exc}") from exc
+        labels = [f"column {j}" for j in range(arr.shape[1])] if arr.ndim == 2 else []
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (rows x columns), got shape {arr.shape}")
+    problems = [("missing (NaN)", np.isnan(arr) if not missing else np.zeros(arr.shape, bool)),
+                ("infinite", np.isinf(arr)),
+                ("too large (beyond 1e150, squared distances would overflow: scale first)",
+                 np.abs(np.nan_to_num(arr, posinf=0, neginf=0)) > LARGEST_FEATURE)]
+    for what, mask in problems:
+        if mask.any():
+            cols = [labels[j] for j in np.flatnonzero(mask.any(axis=0))]
+            raise ValueError(f"{name} has {int(mask.sum())} {what} value(s) in {cols[:5]}; impute, drop or fix them")
+    return arr
 
 
 def whole_number(value, name: str, minimum: int = 1, maximum: int | None = None) -> int:

@@ -128,9 +128,9 @@ def test_cleaning_counts_lines_without_quantity_price_or_date():
     tx = lines(["2011-03-05", "2011-03-06", None, "2011-03-07"], amounts=[1.0, np.nan, 2.0, 3.0])
     tx.loc[3, "Quantity"] = np.nan
     clean, report = rfm.clean_transactions(tx)
-    assert report.set_index("step").loc["missing quantity, price or date", "rows_removed"] == 3
+    assert report.set_index("step").loc["missing invoice, stock code, quantity, price or date", "rows_removed"] == 3
     assert clean["InvoiceDate"].tolist() == [pd.Timestamp("2011-03-05")]
-    with pytest.raises(ValueError, match="removed every row at step 'missing quantity, price or date'"):
+    with pytest.raises(ValueError, match="removed every row at step 'missing invoice, stock code, quantity, price"):
         rfm.clean_transactions(lines([None, None]))
 
 
@@ -195,7 +195,7 @@ def test_nullable_quantities_and_ids_are_cleaned():
     tx["CustomerID"] = pd.array([1, 1, 1], dtype="Int64")
     clean, report = rfm.clean_transactions(tx)
     assert str(clean["Quantity"].dtype) == "Int64" and clean["Amount"].tolist() == [20.0, 30.0]
-    assert report.set_index("step").loc["missing quantity, price or date", "rows_removed"] == 1
+    assert report.set_index("step").loc["missing invoice, stock code, quantity, price or date", "rows_removed"] == 1
 
 
 def test_ids_mixing_text_and_numbers_are_refused():

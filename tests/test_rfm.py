@@ -35,7 +35,7 @@ def test_clean_transactions_applies_every_rule(messy):
     clean, report = rfm.clean_transactions(messy)
     removed = dict(zip(report["step"], report["rows_removed"]))
     assert removed == {
-        "missing customer id": 1, "missing quantity, price or date": 0, "duplicate line": 1,
+        "missing customer id": 1, "missing invoice, stock code, quantity, price or date": 0, "duplicate line": 1,
         "non-product code": 1, "stock adjustment": 1,
         "zero or negative price": 1, "purchase fully cancelled": 1, "cancellation line": 3,
     }

@@ -198,7 +198,8 @@ def test_threads_sharing_handles_never_store_a_week_twice(tmp_path):
         (lambda a, c, p, m: (a.assign(user_id=[1.0, 2.0, 3.0]), c, p, m), "decimal numbers"),
         (lambda a, c, p, m: (a.assign(user_id=[1, "1", "b"]), c, p, m), "user '1' more than once"),
         (lambda a, c, p, m: (a, c, p.set_axis([0, np.nan]), m), r"personas.segment has 1 missing"),
-        (lambda a, c, p, m: (a, c.assign(g_kids=[np.inf, 0.8]), p, m), "centroids.value has infinite values"),
+        (lambda a, c, p, m: (a, c.assign(g_kids=[np.inf, 0.8]), p, m),
+         r"centroids feature 'g_kids' has a missing or infinite value"),
         (lambda a, c, p, m: (a, c, p, {"psi": True}), "not True/False"),
     ],
 )

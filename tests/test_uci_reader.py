@@ -109,3 +109,14 @@ def test_separator_and_date_problems_are_explained(tmp_path):
     odd_ids.write_text(UCI_CSV.replace("17850.0", "C17850", 1))
     with pytest.raises(ValueError, match="'CustomerID' must hold numbers, found 'C17850'"):
         data.read_uci_online_retail(odd_ids, dayfirst=False)
+
+
+def test_a_comma_in_a_number_is_read_only_where_it_cannot_be_a_thousands_separator(tmp_path):
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(UCI_CSV.replace(",2.55,", ',"2,55",', 1))  # a comma file: 2,55 or 255?
+    with pytest.raises(ValueError, match="'UnitPrice' must hold numbers, found '2,55'"):
+        data.read_uci_online_retail(quoted, dayfirst=False)
+    thousands = tmp_path / "thousands.csv"
+    thousands.write_text(EUROPEAN.replace("12,75", "1.212,75"))
+    with pytest.raises(ValueError, match="found '1.212,75'.*thousands='.'"):
+        data.read_uci_online_retail(thousands)

@@ -307,17 +307,28 @@ def _sniff_separator(path: Path, encoding: str) -> str:
     return best
 
 
-def _decimal_comma(values: pd.Series, column: str, name: str) -> pd.Series:
-    """Numbers written with a decimal comma (2,55), as European spreadsheets export them."""
+def _decimal_comma(values: pd.Series, column: str, name: str, sep: str) -> pd.Series:
+    """Numbers written with a decimal comma (2,55), as European spreadsheets export them.
+
+    Only in a file not separated by commas, and only when no value also holds a
+    dot (1.234,50 would be a thousands separator): anything else is refused.
+    """
     if pd.api.types.is_numeric_dtype(values):
         return values
-    text = values.astype("string").str.strip()
-    pattern = r"^-?\d+(,\d+)?$"
-    if text.dropna().str.match(pattern).all():
-        return pd.to_numeric(text.str.replace(",", ".", regex=False))
-    bad = text[text.notna() & ~text.str.match(pattern).fillna(False)].iloc[0]
-    raise ValueError(f"{name}: column {column!r} must hold numbers, found {bad!r}; fix the file or read it "
-                     "yourself with pd.read_csv(..., decimal=',') if it uses decimal commas")
+    present = values.notna().to_numpy()
+    if not present.any():
+        return pd.Series(np.nan, index=values.index, name=values.name)
+    text = np.strings.strip(np.array(values.to_numpy(dtype=object)[present], dtype=str))
+    converted = pd.to_numeric(np.strings.replace(text, ",", "."), errors="coerce")
+    bad = np.isnan(converted) | (np.strings.find(text, ".") >= 0)
+    if sep == "," or bad.any():
+        commas = np.strings.find(text, ",") >= 0
+        example = str(text[commas][0] if sep == "," and commas.any() else text[bad][0] if bad.any() else text[0])
+        raise ValueError(f"{name}: column {column!r} must hold numbers, found {example!r}; fix the file, or read it "
+                         "yourself with pd.read_csv(..., decimal=',', thousands='.') if it writes 1.234,50")
+    out = np.full(len(values), np.nan)
+    out[present] = converted
+    return pd.Series(out, index=values.index, name=values.name)
 
 
 def read_uci_online_retail(path, *, sep=None, dayfirst=None, date_format=None) -> pd.DataFrame:
@@ -354,6 +365,8 @@ def read_uci_online_retail(path, *, sep=None, dayfirst=None, date_format=None) -
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist; download the UCI file yourself and pass its path")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; pass the path of the UCI file itself")
     if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
         raise ValueError(f"sep must be one character such as ',' or ';', got {sep!r}")
     if path.suffix.lower() in {".xlsx", ".xls"}:
@@ -380,9 +393,9 @@ def read_uci_online_retail(path, *, sep=None, dayfirst=None, date_format=None) -
     df = df.rename(columns=UCI_RENAMES)
     require_columns(df, COLUMNS, what=path.name)
     for column in ("Quantity", "UnitPrice"):
-        df[column] = _decimal_comma(df[column], column, path.name)
+        df[column] = _decimal_comma(df[column], column, path.name, sep or ",")
     df["InvoiceDate"] = parse_dates(df["InvoiceDate"], "InvoiceDate", dayfirst=dayfirst, date_format=date_format)
-    ids = _decimal_comma(df["CustomerID"], "CustomerID", path.name)
+    ids = _decimal_comma(df["CustomerID"], "CustomerID", path.name, sep or ",")
     if ids.notna().any() and (ids.dropna() != ids.dropna().round()).any():
         bad = ids.dropna()[ids.dropna() != ids.dropna().round()].iloc[0]
         raise ValueError(f"{path.name}: column 'CustomerID' must hold whole numbers, found {bad!r}")
