@@ -36,6 +36,14 @@ def _stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(str(text).encode("utf-8"), digest_size=4).digest(), "little")
 
 
+def _item_text(item, i, seq) -> str:
+    """An item id that is not a string, as text; a missing one is refused."""
+    if item is None or item is pd.NA or (isinstance(item, (float, np.floating)) and item != item):
+        raise ValueError(f"sequence {i} has a missing item ({list(seq)!r:.60}); drop missing items first "
+                         "(session_sequences does), or Word2Vec would learn a page called 'nan'")
+    return str(item)
+
+
 def _check_sequences(sequences) -> list:
     if isinstance(sequences, (str, bytes, pd.DataFrame)) or not hasattr(sequences, "__iter__"):
         raise TypeError(
@@ -48,11 +56,7 @@ def _check_sequences(sequences) -> list:
                 f"sequence {i} is a {type(seq).__name__} ({seq!r:.40}), not a list of item ids; "
                 "give one list per session, e.g. [['home', 'a1203', 'a1877'], ...]"
             )
-        seq = list(seq)
-        if any(item is None or item is pd.NA or (isinstance(item, float) and item != item) for item in seq):
-            raise ValueError(f"sequence {i} has a missing item ({seq!r:.60}); drop missing items first "
-                             "(session_sequences does), or Word2Vec would learn a page called 'nan'")
-        seq = [str(item) for item in seq]
+        seq = [item if type(item) is str else _item_text(item, i, seq) for item in seq]
         if len(seq) >= 2:
             out.append(seq)
     if not out:
