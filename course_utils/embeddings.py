@@ -404,8 +404,11 @@ class QueryEmbedder(BaseEstimator):
         """
         require_columns(search, [user_col, query_col], what="search")
         require_ids(search[user_col], user_col, "searches", "drop them first")
-        self._texts(search[query_col], f"search column {query_col!r}")
-        vectors = pd.DataFrame(self.transform(search[query_col]), index=search[user_col].to_numpy())
+        check_is_fitted(self, "svd_", msg="This QueryEmbedder is not fitted yet; call fit(queries) first.")
+        texts = self._texts(search[query_col], f"search column {query_col!r}")
+        matrix = (self.svd_.transform(self.vectorizer_.transform(texts)) if len(texts)
+                  else np.zeros((0, self.svd_.n_components)))
+        vectors = pd.DataFrame(matrix, index=search[user_col].to_numpy())
         out = vectors.groupby(level=0).mean()
         out.columns = [f"q_{j}" for j in range(out.shape[1])]
         if users is not None:

@@ -47,9 +47,10 @@ def week_number(timestamps: pd.Series, first_day) -> pd.Series:
 
 def _shares(frame: pd.DataFrame, by: str, known: list, prefix: str) -> tuple:
     """Minutes shares per user over the ``known`` categories plus ``other`` (a missing value is other)."""
-    text = frame[by].astype(object).where(frame[by].notna(), None).astype(str)
-    cat = text.where(text.isin(known) & frame[by].notna(), "other")
-    unseen = sorted(set(text[(cat == "other") & frame[by].notna()]))
+    present = frame[by].notna()
+    text = frame[by].astype(str) if present.all() else frame[by].astype(object).where(present, None).astype(str)
+    cat = text.where(text.isin(known) & present, "other")
+    unseen = sorted(set(text[(cat == "other") & present]))
     table = frame.assign(_c=cat).pivot_table(index="user_id", columns="_c", values="minutes", aggfunc="sum",
                                              fill_value=0, observed=True)
     table = table.reindex(columns=list(known) + ["other"], fill_value=0).astype(float)

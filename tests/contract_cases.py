@@ -46,6 +46,7 @@ class Undefined(Exception):
 
 
 ANY = object()  # a reference's way to say "any result passing the invariants is right"
+_BUSY = getattr(store, "StoreBusyError", type("NoBusyError", (Exception,), {}))  # older toolkits lack it
 
 
 @dataclass
@@ -138,7 +139,7 @@ def outcome(case: Case, base: dict, mutation: Mutation) -> tuple:
     """``(category, detail)`` of one probe: clear, right, unhelpful or silent."""
     try:
         result = _call(case, mutation.kwargs)
-    except (ValueError, TypeError, FileNotFoundError, store.StoreBusyError) as exc:
+    except (ValueError, TypeError, FileNotFoundError, _BUSY) as exc:
         message = str(exc).lower()
         named = [n for n in mutation.names if str(n).lower() in message]
         if not named:
@@ -1257,7 +1258,7 @@ CASES = [
     Case("readers and validators", "data.restore", lambda rng: {"names": ["nope"]}, data.restore,
          extra=lambda case, base: [Mutation("names: unknown", {"names": ["nope"]}, "refuse", ("nope",)),
                                    Mutation("names: a number", {"names": [3]}, "refuse", ("name",))]),
-    Case("readers and validators", "data.read_tour_orders", lambda rng: {"path": data.path("tour_orders")},
+    Case("readers and validators", "data.tour.read_tour_orders", lambda rng: {"path": data.path("tour_orders")},
          data.DATASETS["tour_orders"].read,
          extra=lambda case, base: [Mutation("path: missing", {"path": Path("/nonexistent/tour.csv")}, "refuse",
                                             ("tour.csv",)),
@@ -1359,7 +1360,7 @@ CASES = [
          lambda rng: {"X": weekly_frame(np.random.default_rng(int(rng.integers(10**6))))},
          lambda X: _fitted_segmenter(np.random.default_rng(0))[0].refit(X), frames={"X": SEG},
          check=lambda r, kw: check_labels_in_range(r, kw)),
-    Case("weekly segmenter", "dynamic.WeeklySegmenter.columns",
+    Case("weekly segmenter", "dynamic.WeeklySegmenter.centroids",
          lambda rng: {"X": weekly_frame(rng), "columns": ["watch_minutes", "g_drama"]},
          lambda X, columns: dynamic.WeeklySegmenter(3, columns=columns, n_init=1).fit(X).centroids(),
          args={"columns": "list"}, check=check_finite_frame,
@@ -1676,6 +1677,20 @@ CASES = [
              Mutation("features: repeated names", _with(base, "features", base["features"].set_axis(
                  ["f0", "f0", "f2"], axis=1)), "refuse", ("unique", "f0"))]),
 ]
+
+
+def exists(case: Case) -> bool:
+    """Whether the function a case probes exists in the toolkit imported (for comparing versions)."""
+    import importlib
+
+    module, *attrs = case.name.split("+")[0].split(".")
+    try:
+        obj = importlib.import_module(f"course_utils.{module}")
+        for attr in attrs:
+            obj = getattr(obj, attr)
+    except (ImportError, AttributeError):
+        return False
+    return True
 
 
 def probes(case: Case, seed: int = 0) -> tuple:
