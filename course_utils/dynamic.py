@@ -85,22 +85,26 @@ class WeeklySegmenter(BaseEstimator):
         if missing:
             raise ValueError(f"features lack column(s) {missing} that the segmenter was fitted on; "
                              "build them with the same genres, devices and query embedder")
-        require_columns(X, columns, what="features")
+        if X.columns.has_duplicates:
+            require_columns(X, columns, what="features")
         values = X[columns]
-        bad = [c for c in columns if not pd.api.types.is_numeric_dtype(values[c])
-               or pd.api.types.is_bool_dtype(values[c])]
+        dtypes = values.dtypes
+        bad = [c for c, d in zip(columns, dtypes) if not pd.api.types.is_numeric_dtype(d)
+               or pd.api.types.is_bool_dtype(d)]
         if bad:
             example = values[bad[0]].dropna().iloc[0] if values[bad[0]].notna().any() else None
             raise ValueError(f"feature column(s) {bad} are not numeric (e.g. {example!r} in {bad[0]!r}); cluster "
                              "numeric features only, or leave them out with columns=[...]")
         arr = values.to_numpy(dtype=float, na_value=np.nan)
-        huge = np.abs(np.nan_to_num(arr)) > LARGEST_FEATURE
+        with np.errstate(invalid="ignore"):
+            huge = (np.abs(arr) > LARGEST_FEATURE).any(axis=0)  # NaN compares False; inf is caught
         if huge.any():
-            col = columns[int(np.flatnonzero(huge.any(axis=0))[0])]
+            col = columns[int(np.flatnonzero(huge)[0])]
             raise ValueError(f"feature column {col!r} has infinite or huge values (beyond 1e150); drop or cap them")
         behaviour = np.array([not str(c).startswith(self.text_prefix) for c in columns], dtype=bool)
-        if np.isnan(arr[:, behaviour]).any():
-            col = columns[int(np.flatnonzero(behaviour & np.isnan(arr).any(axis=0))[0])]
+        holes = behaviour & np.isnan(arr).any(axis=0)
+        if holes.any():
+            col = columns[int(np.flatnonzero(holes)[0])]
             raise ValueError(f"feature column {col!r} has missing values; only text columns may be NaN")
         return arr
 

@@ -124,9 +124,10 @@ def weekly_features(
         lists[name] = values
     genres, devices = lists["genres"], lists["devices"]
     require_ids(watch["user_id"], "user_id", "views")
-    require_complete(watch["minutes"], "minutes", "views", "drop or fill them first: a missing duration is not 0")
-    require_finite(watch["minutes"], "minutes", "views")
     minutes = float_values(watch["minutes"])
+    if not np.isfinite(minutes).all():
+        require_complete(watch["minutes"], "minutes", "views", "drop or fill them first: a missing duration is not 0")
+        require_finite(watch["minutes"], "minutes", "views")
     if (minutes < 0).any() or (minutes > 1e6).any():
         bad = minutes[(minutes < 0) | (minutes > 1e6)][0]
         raise ValueError(f"column 'minutes' has values such as {bad:g}; minutes watched must be from 0 to a million "
@@ -135,10 +136,10 @@ def weekly_features(
                + [f"g_{g}" for g in genres + ["other"]] + ["genre_entropy"]
                + [f"d_{d}" for d in devices + ["other"]])
     times = parse_dates(watch["timestamp"], "timestamp")
-    weeks = week_number(times.rename("timestamp"), start).to_numpy()
-    user = watch["user_id"].to_numpy()
-    active = pd.unique(user[weeks == week])
-    keep = (weeks <= week) & (weeks > week - window) & pd.Series(user).isin(active).to_numpy()
+    require_complete(times, "timestamp", "views")
+    weeks = (times.to_numpy() - start.to_datetime64()) // np.timedelta64(1, "D") // 7 + 1  # as week_number
+    active = watch["user_id"][weeks == week].unique()
+    keep = (weeks <= week) & (weeks > week - window) & watch["user_id"].isin(active).to_numpy()
     span = watch[keep].assign(timestamp=times.to_numpy()[keep]).reset_index(drop=True)
     if len(span) == 0:
         out = pd.DataFrame(columns=columns, dtype=float)
