@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import numbers
 from collections import OrderedDict
 from itertools import combinations
 
@@ -26,33 +27,39 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.utils.validation import check_is_fitted
 
-from course_utils.validation import whole_number
+from course_utils.validation import numeric_matrix, whole_number
 
 
 def check_features(X, name: str = "X") -> np.ndarray:
-    """Return ``X`` as a 2-D float array, or raise saying what is wrong."""
-    if isinstance(X, pd.DataFrame):
-        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-        if bad:
-            raise ValueError(f"{name} column(s) {bad} are not numeric; cluster numeric features only")
-    try:
-        arr = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric, got {type(X).__name__}: {exc}") from exc
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (rows x features), got shape {arr.shape}")
+    """Return ``X`` as a 2-D float array, or raise saying what is wrong.
+
+    Nullable dtypes (``Int64``, ``Float64``) and True/False dummies are
+    accepted. Missing or infinite values, text, complex numbers and values too
+    large to square (beyond 1e150: scale them first) are refused, naming the
+    column; so are fewer than 3 rows or no column.
+    """
+    arr = numeric_matrix(X, name)
     if arr.shape[0] < 3:
         raise ValueError(f"{name} has {arr.shape[0]} rows; clustering needs at least 3")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} has {int((~np.isfinite(arr)).sum())} NaN or infinite values; impute or drop them")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has no feature column")
     return arr
 
 
+def _seed(value, name: str = "random_state") -> int:
+    return whole_number(value, name, 0, maximum=2**32 - 1)
+
+
 def _check_ks(ks, n_rows: int) -> list:
-    try:
-        ks = [int(k) for k in ks]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"ks must be whole numbers, got {ks!r}") from exc
+    if isinstance(ks, (str, bytes)) or not hasattr(ks, "__iter__"):
+        raise ValueError(f"ks must be whole numbers such as range(2, 11), got {ks!r}")
+    ks = list(ks)
+    odd = [k for k in ks if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral)]
+    if odd:
+        raise ValueError(f"ks must be whole numbers such as range(2, 11), got {odd[0]!r}")
+    ks = [int(k) for k in ks]
+    if len(set(ks)) != len(ks):
+        raise ValueError(f"ks lists a k more than once: {ks}; give each k once")
     if not ks:
         raise ValueError("ks is empty; give the numbers of clusters to try, e.g. range(2, 11)")
     bad = [k for k in ks if not 2 <= k < n_rows]
@@ -61,15 +68,30 @@ def _check_ks(ks, n_rows: int) -> list:
     return ks
 
 
+def _check_distinct(arr: np.ndarray, ks: list) -> None:
+    distinct = len(np.unique(arr, axis=0))
+    if max(ks) > distinct:
+        raise ValueError(f"X has only {distinct} distinct rows, fewer than k={max(ks)}; K-Means cannot find that "
+                         "many clusters. Use smaller ks")
+
+
 def kmeans(k: int, random_state: int = 0, n_init: int = 10) -> KMeans:
     """The course's K-Means: k-means++ starts, ``n_init`` restarts, a fixed seed."""
-    return KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    return KMeans(n_clusters=whole_number(k, "k"), n_init=whole_number(n_init, "n_init", maximum=1000),
+                  random_state=_seed(random_state))
 
 
 def _fit_curves(X, ks, random_state, n_init, sample_size=None, silhouette=True) -> pd.DataFrame:
     """Fit K-Means once per k; inertia and (optionally) mean silhouette from that one fit."""
     arr = check_features(X)
     ks = _check_ks(ks, len(arr))
+    _seed(random_state)
+    whole_number(n_init, "n_init", maximum=1000)
+    if sample_size is not None:
+        sample_size = whole_number(sample_size, "sample_size", 2)
+        if sample_size > len(arr):
+            raise ValueError(f"sample_size={sample_size} is larger than the {len(arr)} rows; use None for all rows")
+    _check_distinct(arr, ks)
     rows = []
     for k in ks:
         model = kmeans(k, random_state, n_init).fit(arr)
@@ -102,8 +124,14 @@ def find_knee(ks, values, direction: str = "decreasing", min_gain: float = 0.05)
     """
     if direction not in ("decreasing", "increasing"):
         raise ValueError(f"direction must be 'decreasing' or 'increasing', got {direction!r}")
-    x = np.asarray(list(ks), dtype=float)
-    y = np.asarray(list(values), dtype=float)
+    try:
+        x = np.asarray(list(ks), dtype=float)
+        y = np.asarray(list(values), dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"ks and values must be sequences of numbers, got {ks!r} and {values!r}") from exc
+    if isinstance(min_gain, (bool, np.bool_)) or not isinstance(min_gain, numbers.Real) or \
+            not 0 <= min_gain < 1:
+        raise ValueError(f"min_gain must be a number from 0 to 1, got {min_gain!r}")
     if x.shape != y.shape or x.ndim != 1 or len(x) < 3:
         raise ValueError(f"ks and values must be 1-D of the same length >= 3, got {x.shape} and {y.shape}")
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
@@ -141,8 +169,10 @@ def bootstrap_stability(X, ks=range(2, 11), n_resamples: int = 10, random_state:
     """
     arr = check_features(X)
     ks = _check_ks(ks, len(arr))
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
-        raise ValueError(f"n_resamples must be a whole number >= 2, got {n_resamples!r}")
+    whole_number(n_resamples, "n_resamples", 2, maximum=10_000)
+    _seed(random_state)
+    whole_number(n_init, "n_init", maximum=1000)
+    _check_distinct(arr, ks)
     rng = np.random.default_rng(random_state)
     draws = [rng.integers(0, len(arr), size=len(arr)) for _ in range(n_resamples)]
     rows = []
@@ -153,12 +183,25 @@ def bootstrap_stability(X, ks=range(2, 11), n_resamples: int = 10, random_state:
     return pd.DataFrame(rows)
 
 
-def _check_labels(labels, n: int, name: str = "labels") -> np.ndarray:
+def _check_labels(labels, n: int, name: str = "labels", index=None) -> np.ndarray:
+    """One label per row. A Series is matched to ``index`` (the rows' labels) by
+    its own index, in any order; it must hold the same rows."""
+    if isinstance(labels, pd.Series) and index is not None and not labels.index.equals(index):
+        if labels.index.has_duplicates or index.has_duplicates or set(labels.index) != set(index):
+            raise ValueError(f"{name} is a Series whose index does not match the rows (e.g. {labels.index[0]!r} vs "
+                             f"{index[0] if len(index) else None!r}); give one label per row, in row order, or "
+                             "index the labels like the rows")
+        labels = labels.reindex(index)
+    if isinstance(labels, pd.Series) and not isinstance(labels.dtype, np.dtype):
+        labels = labels.astype(object)
     arr = np.asarray(labels)
     if arr.ndim != 1 or len(arr) != n:
-        raise ValueError(f"{name} must be 1-D with one label per row ({n}), got shape {arr.shape}")
+        raise ValueError(f"{name} must be 1-D with one label per row ({n} rows), got shape {arr.shape}")
     if pd.isna(arr).any():
-        raise ValueError(f"{name} has missing values")
+        raise ValueError(f"{name} has {int(pd.isna(arr).sum())} missing values; give every row a label")
+    kinds = {type(v) for v in arr.tolist()} if arr.dtype == object else set()
+    if any(issubclass(k, str) for k in kinds) and not all(issubclass(k, str) for k in kinds):
+        raise ValueError(f"{name} mixes text and numbers; make the labels one type, e.g. .astype(str)")
     return arr
 
 
@@ -166,19 +209,26 @@ def profile_clusters(features: pd.DataFrame, labels) -> pd.DataFrame:
     """Size, share and the median of every feature, one row per cluster.
 
     Medians, not means: RFM features are skewed, and one wholesale customer can
-    drag a mean far from the typical member.
+    drag a mean far from the typical member. Missing values are left out of
+    each median (a viewer without a search has no query vector) and counted
+    per feature in ``result.attrs["missing"]``; non-numeric columns are left out.
+    Labels given as a Series are matched to the rows by index.
     """
     if not isinstance(features, pd.DataFrame):
         raise TypeError(f"features must be a DataFrame with named columns, got {type(features).__name__}")
+    if features.columns.has_duplicates:
+        raise ValueError(f"features has more than one column named "
+                         f"{sorted(map(str, set(features.columns[features.columns.duplicated()])))}; keep one")
     numeric = [c for c in features.columns if pd.api.types.is_numeric_dtype(features[c])]
     if not numeric:
         raise ValueError(f"features has no numeric column; columns present: {list(features.columns)}")
-    arr = _check_labels(labels, len(features))
+    arr = _check_labels(labels, len(features), index=features.index)
     grouped = features[numeric].groupby(arr)
     out = grouped.median()
     out.insert(0, "share", grouped.size() / len(features))
     out.insert(0, "size", grouped.size())
     out.index.name = "cluster"
+    out.attrs["missing"] = {c: int(n) for c, n in features[numeric].isna().sum().items() if n}
     return out
 
 
@@ -203,7 +253,7 @@ def rfm_percentiles(rfm: pd.DataFrame, labels) -> pd.DataFrame:
     from course_utils.rfm import check_rfm
 
     check_rfm(rfm)
-    arr = _check_labels(labels, len(rfm))
+    arr = _check_labels(labels, len(rfm), index=rfm.index)
     basket = rfm["monetary"] / rfm["frequency"].where(rfm["frequency"] > 0)
     table = pd.DataFrame(
         {"recent": -rfm["recency"].to_numpy(), "frequent": rfm["frequency"].to_numpy(),
@@ -237,6 +287,13 @@ def name_clusters(percentiles: pd.DataFrame, rules=RFM_NAMING_RULES) -> pd.Serie
     missing = [c for c in needed if c not in percentiles.columns]
     if missing:
         raise ValueError(f"percentiles has no column {missing}; columns present: {list(percentiles.columns)}")
+    bad = [c for c in needed if not pd.api.types.is_numeric_dtype(percentiles[c])
+           or pd.api.types.is_bool_dtype(percentiles[c])]
+    if bad:
+        raise ValueError(f"percentiles column(s) {bad} must be numbers from 0 to 1 (see rfm_percentiles)")
+    if percentiles.index.has_duplicates:
+        dup = percentiles.index[percentiles.index.duplicated()][0]
+        raise ValueError(f"percentiles lists cluster {dup!r} more than once; give one row per cluster")
     names = {}
     for cluster, row in percentiles.iterrows():
         names[cluster] = next(
@@ -254,8 +311,11 @@ def match_labels(reference, labels) -> dict:
     """
     ref = np.asarray(reference)
     lab = np.asarray(labels)
-    if ref.shape != lab.shape or ref.ndim != 1:
-        raise ValueError(f"reference and labels must be 1-D of the same length, got {ref.shape} and {lab.shape}")
+    if ref.shape != lab.shape or ref.ndim != 1 or len(ref) == 0:
+        raise ValueError(f"reference and labels must be 1-D of the same non-zero length, got {ref.shape} and "
+                         f"{lab.shape}")
+    _check_labels(ref, len(ref), "reference")
+    _check_labels(lab, len(lab), "labels")
     table = pd.crosstab(lab, ref)
     rows, cols = linear_sum_assignment(-table.to_numpy())
     mapping = {table.index[r]: table.columns[c] for r, c in zip(rows, cols)}
@@ -323,6 +383,19 @@ def defensible_ks(summary: pd.DataFrame, min_stability: float = 0.85, silhouette
     from course_utils.validation import require_columns
 
     require_columns(summary, ["k", "silhouette", "mean_ari"], what="summary")
+    if len(summary) == 0:
+        raise ValueError("summary is empty; pass what k_summary returns")
+    for column in ("k", "silhouette", "mean_ari"):
+        values = summary[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values) or values.isna().any() \
+                or not np.isfinite(values.to_numpy(dtype=float)).all():
+            raise ValueError(f"summary column {column!r} must hold finite numbers with no missing value")
+    ks = summary["k"].to_numpy(dtype=float)
+    if (ks != np.round(ks)).any():
+        raise ValueError(f"summary column 'k' must hold whole numbers, got {ks[ks != np.round(ks)][0]}")
+    for name, value in (("min_stability", min_stability), ("silhouette_tolerance", silhouette_tolerance)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a number, got {value!r}")
     best = summary["silhouette"].max()
     ok = (summary["mean_ari"] >= min_stability) & (summary["silhouette"] >= best - silhouette_tolerance)
     return [int(k) for k in summary.loc[ok, "k"]]
@@ -411,6 +484,14 @@ class ReducedHDBSCAN(ClusterMixin, BaseEstimator):
                     f"n_components={nc} is not fewer than the {n_features} features; reduce to fewer "
                     "dimensions, or pass reduce=None to cluster the features as they are"
                 )
+            if nc >= n_rows:
+                raise ValueError(
+                    f"n_components={nc} is not fewer than the {n_rows} rows; a reduction cannot find more "
+                    "directions than there are rows. Use fewer components, or pass reduce=None"
+                )
+        if not isinstance(self.normalize, (bool, np.bool_)):
+            raise ValueError(f"normalize must be True or False, got {self.normalize!r}")
+        _seed(self.random_state)
 
     def _prepare(self, X) -> np.ndarray:
         if self.normalize:
@@ -466,11 +547,11 @@ class ReducedHDBSCAN(ClusterMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """New rows in the reduced space the clusters live in."""
         self._check_fitted()
-        X = np.asarray(X, dtype=float) if not isinstance(X, pd.DataFrame) else X.to_numpy(dtype=float)
-        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+        X = numeric_matrix(X, "X")
+        if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X must have {self.n_features_in_} columns like the data fitted, got shape {X.shape}")
-        if not np.isfinite(X).all():
-            raise ValueError("X has NaN or infinite values")
+        if len(X) == 0:
+            raise ValueError("X has no rows")
         Z = self._prepare(X)
         return Z if self.reducer_ is None else self.reducer_.transform(Z)
 
@@ -533,6 +614,7 @@ def hopkins(X, sample_size=None, random_state: int = 0) -> float:
     from sklearn.neighbors import NearestNeighbors
 
     X = check_features(X)
+    _seed(random_state)
     n, d = X.shape
     if sample_size is None:
         m = int(min(n - 1, max(10, round(0.1 * n))))
@@ -633,12 +715,13 @@ def explain_clusters(features, labels, max_depth: int = 3, random_state: int = 0
         names = [f"x{j}" for j in range(X.shape[1])]
     if len(set(names)) != len(names):
         raise ValueError(f"feature names must be unique, got {names}")
-    y = _check_labels(np.asarray(labels), len(X))
+    y = _check_labels(labels, len(X), index=features.index if isinstance(features, pd.DataFrame) else None)
+    _seed(random_state)
     y = np.asarray([str(v) for v in y], dtype=object)
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise ValueError(f"labels hold a single segment ({classes[0]!r}); there is nothing to tell apart")
-    depth = whole_number(max_depth, "max_depth")
+    depth = whole_number(max_depth, "max_depth", maximum=64)
     stratify = y if counts.min() >= 2 else None
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, random_state=random_state, stratify=stratify)
     probe = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_tr, y_tr)

@@ -15,6 +15,8 @@ rule for when a full refit is worth it (:meth:`WeeklySegmenter.fit_gap`).
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
@@ -24,7 +26,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from course_utils.monitoring import centroid_drift
-from course_utils.validation import whole_number
+from course_utils.validation import LARGEST_FEATURE, require_columns, whole_number
 
 UNASSIGNED = "unassigned"
 
@@ -92,27 +94,47 @@ class WeeklySegmenter(BaseEstimator):
     # -- helpers -------------------------------------------------------------------
     def _default_columns(self, X: pd.DataFrame) -> list:
         keep = [c for c in X.columns if c in ("watch_minutes", "genre_entropy")
-                or c.startswith(("g_", "d_", self.text_prefix))]
+                or str(c).startswith(("g_", "d_", self.text_prefix))]
         if not keep:
             raise ValueError(f"no feature columns to cluster on among {list(X.columns)}; pass columns=[...]")
         return keep
 
-    def _matrix(self, X) -> np.ndarray:
+    def _values(self, X, columns) -> np.ndarray:
+        """The feature columns as floats, checked: numeric, finite, NaN only in text columns."""
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
-        missing = [c for c in self.columns_ if c not in X.columns]
+        missing = [c for c in columns if c not in X.columns]
         if missing:
             raise ValueError(f"features lack column(s) {missing} that the segmenter was fitted on; "
                              "build them with the same genres, devices and query embedder")
-        values = X[self.columns_]
-        bad = [c for c in self.columns_ if not pd.api.types.is_numeric_dtype(values[c])]
+        if X.columns.has_duplicates:
+            require_columns(X, columns, what="features")
+        values = X[columns]
+        dtypes = values.dtypes
+        bad = [c for c, d in zip(columns, dtypes) if not pd.api.types.is_numeric_dtype(d)
+               or pd.api.types.is_bool_dtype(d)]
         if bad:
-            raise ValueError(f"feature column(s) {bad} are not numeric")
-        behaviour = [c for c in self.columns_ if not c.startswith(self.text_prefix)]
-        if values[behaviour].isna().any().any():
-            col = values[behaviour].columns[values[behaviour].isna().any()][0]
+            example = values[bad[0]].dropna().iloc[0] if values[bad[0]].notna().any() else None
+            raise ValueError(f"feature column(s) {bad} are not numeric (e.g. {example!r} in {bad[0]!r}); cluster "
+                             "numeric features only, or leave them out with columns=[...]")
+        arr = values.to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            huge = (np.abs(arr) > LARGEST_FEATURE).any(axis=0)  # NaN compares False; inf is caught
+        if huge.any():
+            col = columns[int(np.flatnonzero(huge)[0])]
+            raise ValueError(f"feature column {col!r} has infinite or huge values (beyond 1e150); drop or cap them")
+        behaviour = np.array([not str(c).startswith(self.text_prefix) for c in columns], dtype=bool)
+        holes = behaviour & np.isnan(arr).any(axis=0)
+        if holes.any():
+            col = columns[int(np.flatnonzero(holes)[0])]
             raise ValueError(f"feature column {col!r} has missing values; only text columns may be NaN")
-        Z = self.scaler_.transform(values.to_numpy(dtype=float))
+        return arr
+
+    def _matrix(self, X, values=None) -> np.ndarray:
+        values = self._values(X, self.columns_) if values is None else values
+        if len(values) == 0:
+            return np.zeros((0, len(self.columns_)))
+        Z = self.scaler_.transform(values)
         Z = np.nan_to_num(Z, nan=0.0)
         return Z * self.weights_
 
@@ -120,21 +142,52 @@ class WeeklySegmenter(BaseEstimator):
         check_is_fitted(self, "model_", msg="This WeeklySegmenter is not fitted yet; call fit(first_weeks) first.")
 
     # -- API -------------------------------------------------------------------------
+    def _check_params(self) -> int:
+        k = whole_number(self.n_segments, "n_segments", 2)
+        whole_number(self.batch_size, "batch_size")
+        whole_number(self.n_init, "n_init", maximum=1000)
+        for name in ("reassignment_ratio", "text_weight"):
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+                raise ValueError(f"{name} must be a number, got {value!r}")
+        if not 0 <= self.reassignment_ratio < 1:
+            raise ValueError(f"reassignment_ratio must be in [0, 1), got {self.reassignment_ratio!r}")
+        if self.text_weight <= 0:
+            raise ValueError(f"text_weight must be > 0, got {self.text_weight!r}; to leave the queries out, "
+                             "pass columns=[...] without the text columns")
+        _check_forgetting(self.forgetting)
+        if not isinstance(self.text_prefix, str) or not self.text_prefix:
+            raise ValueError(f"text_prefix must be a non-empty string such as 'q_', got {self.text_prefix!r}")
+        if self.random_state is not None:
+            whole_number(self.random_state, "random_state", 0)
+        if self.columns is not None:
+            if isinstance(self.columns, (str, bytes)) or not hasattr(self.columns, "__iter__"):
+                raise ValueError(f"columns must be a list of column names, got {self.columns!r}")
+            columns = list(self.columns)
+            repeated = sorted({str(c) for c in columns if columns.count(c) > 1})
+            if not columns or repeated:
+                raise ValueError(f"columns must list distinct feature columns, got {columns!r}")
+            return k, columns
+        return k, None
+
     def fit(self, X: pd.DataFrame, y=None):
         """Fit scaling and segments on the first weeks' features (rows stacked)."""
-        k = whole_number(self.n_segments, "n_segments", 2)
+        k, columns = self._check_params()
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
         if len(X) < k:
             raise ValueError(f"{len(X)} rows cannot make {k} segments")
-        if not 0 <= self.reassignment_ratio < 1:
-            raise ValueError(f"reassignment_ratio must be in [0, 1), got {self.reassignment_ratio!r}")
-        _check_forgetting(self.forgetting)
-        self.columns_ = list(self.columns) if self.columns is not None else self._default_columns(X)
-        self.scaler_ = StandardScaler().fit(X[self.columns_].to_numpy(dtype=float))
+        columns = columns if columns is not None else self._default_columns(X)
+        missing = [c for c in columns if c not in X.columns]
+        if missing:
+            raise ValueError(f"columns {missing} are not in the features; columns present: {list(X.columns)}")
+        values = self._values(X, columns)
+        self.columns_ = columns
+        self.scaler_ = StandardScaler().fit(values)
         self.scaler_.scale_ = np.where(np.isnan(self.scaler_.scale_), 1.0, self.scaler_.scale_)
-        self.weights_ = np.array([self.text_weight if c.startswith(self.text_prefix) else 1.0 for c in self.columns_])
-        Z = self._matrix(X)
+        self.weights_ = np.array([self.text_weight if str(c).startswith(self.text_prefix) else 1.0
+                                  for c in self.columns_])
+        Z = self._matrix(X, values)
         self.model_ = MiniBatchKMeans(n_clusters=k, batch_size=whole_number(self.batch_size, "batch_size"),
                                       n_init=whole_number(self.n_init, "n_init"), random_state=self.random_state,
                                       reassignment_ratio=self.reassignment_ratio).fit(Z)
@@ -149,9 +202,10 @@ class WeeklySegmenter(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         self._check_fitted()
+        values = self._values(X, self.columns_)
         if len(X) == 0:
             return np.zeros(0, dtype=int)
-        return self.model_.predict(self._matrix(X)).astype(int)
+        return self.model_.predict(self._matrix(X, values)).astype(int)
 
     def update(self, X: pd.DataFrame) -> np.ndarray:
         """One incremental step on a week's features; returns that week's segments.
@@ -164,9 +218,10 @@ class WeeklySegmenter(BaseEstimator):
         """
         self._check_fitted()
         _check_forgetting(self.forgetting)
+        values = self._values(X, self.columns_)
         if len(X) == 0:
             return np.zeros(0, dtype=int)
-        Z = self._matrix(X)
+        Z = self._matrix(X, values)
         centres = self.model_.cluster_centers_
         members = self.model_.predict(Z)
         n_new = np.bincount(members, minlength=len(centres)).astype(float)
@@ -191,9 +246,10 @@ class WeeklySegmenter(BaseEstimator):
         from the refit's members.
         """
         self._check_fitted()
+        values = self._values(X, self.columns_)
         if len(X) < self.n_segments:
             raise ValueError(f"{len(X)} rows cannot make {self.n_segments} segments; refit on a fuller week")
-        Z = self._matrix(X)
+        Z = self._matrix(X, values)
         fresh = MiniBatchKMeans(n_clusters=self.n_segments, batch_size=self.batch_size, n_init=self.n_init,
                                 random_state=self.random_state, reassignment_ratio=self.reassignment_ratio).fit(Z)
         order = match_centroids(self.model_.cluster_centers_, fresh.cluster_centers_)
@@ -248,9 +304,14 @@ def _check_forgetting(value) -> None:
 
 def match_centroids(old: np.ndarray, new: np.ndarray) -> np.ndarray:
     """``order`` such that ``new[order][i]`` is the new centroid matched to ``old[i]``."""
-    old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
-    if old.shape != new.shape:
-        raise ValueError(f"old and new centroids must have the same shape, got {old.shape} and {new.shape}")
+    try:
+        old, new = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("old and new centroids must be numbers (segments x features)") from exc
+    if old.shape != new.shape or old.ndim != 2 or len(old) == 0:
+        raise ValueError(f"old and new centroids must be 2-D of the same shape, got {old.shape} and {new.shape}")
+    if not (np.isfinite(old).all() and np.isfinite(new).all()):
+        raise ValueError("old and new centroids have NaN or infinite values")
     cost = np.linalg.norm(old[:, None, :] - new[None, :, :], axis=2)
     rows, cols = linear_sum_assignment(cost)
     order = np.empty(len(old), dtype=int)
@@ -288,6 +349,20 @@ def assign_personas(centroids: pd.DataFrame, rules=PERSONA_RULES) -> pd.Series:
     """
     if not isinstance(centroids, pd.DataFrame):
         raise TypeError(f"centroids must be a DataFrame (segments x features), got {type(centroids).__name__}")
+    if centroids.index.has_duplicates:
+        dup = centroids.index[centroids.index.duplicated()][0]
+        raise ValueError(f"centroids list segment {dup!r} more than once; give one row per segment")
+    if centroids.columns.has_duplicates:
+        raise ValueError(f"centroids has more than one column named "
+                         f"{sorted(map(str, set(centroids.columns[centroids.columns.duplicated()])))}; keep one")
+    bad = [c for c in centroids.columns if not pd.api.types.is_numeric_dtype(centroids[c])
+           or pd.api.types.is_bool_dtype(centroids[c])]
+    if bad:
+        raise ValueError(f"centroids column(s) {bad} are not numbers; the rules compare shares and minutes")
+    values = centroids.to_numpy(dtype=float, na_value=np.nan)
+    if not np.isfinite(values).all():
+        col = centroids.columns[~np.isfinite(values).all(axis=0)][0]
+        raise ValueError(f"centroids column {col!r} has missing or infinite values; a rule cannot judge them")
     out = {}
     for segment, row in centroids.iterrows():
         out[segment] = UNASSIGNED
@@ -320,7 +395,17 @@ def needs_refit(fit_gap: float, unassigned_share: float, rule=REFIT_RULE) -> lis
 
     Then refit (``WeeklySegmenter.refit`` keeps identities) and review the
     persona map.
+
+    Each value must be a number; NaN (not computed) is refused rather than
+    read as "no reason to refit".
     """
+    for name, value in (("fit_gap", fit_gap), ("unassigned_share", unassigned_share)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+        if np.isnan(value):
+            raise ValueError(f"{name} is NaN (not computed); compute it, or pass 0.0 to leave it out of the decision")
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     reasons = []
     if fit_gap >= rule["fit_gap"]:
         reasons.append(f"a fresh fit would describe this week's viewers {fit_gap:.0%} better "

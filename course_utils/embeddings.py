@@ -25,7 +25,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from course_utils.validation import require_columns, whole_number
+from course_utils.validation import numeric_matrix, require_columns, require_ids, whole_number
 
 WEIGHTINGS = ("mean", "tfidf")
 
@@ -34,6 +34,14 @@ def _stable_hash(text: str) -> int:
     """A hash that is the same in every process (Python's ``hash`` of a string is
     salted per process, which would make gensim's starting vectors differ)."""
     return int.from_bytes(hashlib.blake2b(str(text).encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def _item_text(item, i, seq) -> str:
+    """An item id that is not a string, as text; a missing one is refused."""
+    if item is None or item is pd.NA or (isinstance(item, (float, np.floating)) and item != item):
+        raise ValueError(f"sequence {i} has a missing item ({list(seq)!r:.60}); drop missing items first "
+                         "(session_sequences does), or Word2Vec would learn a page called 'nan'")
+    return str(item)
 
 
 def _check_sequences(sequences) -> list:
@@ -48,7 +56,7 @@ def _check_sequences(sequences) -> list:
                 f"sequence {i} is a {type(seq).__name__} ({seq!r:.40}), not a list of item ids; "
                 "give one list per session, e.g. [['home', 'a1203', 'a1877'], ...]"
             )
-        seq = [str(item) for item in seq]
+        seq = [item if type(item) is str else _item_text(item, i, seq) for item in seq]
         if len(seq) >= 2:
             out.append(seq)
     if not out:
@@ -76,7 +84,7 @@ def train_item2vec(
     ----------
     sequences : list of lists of str
         One list per session, items in the order they were seen. Sequences
-        shorter than 2 items are skipped.
+        shorter than 2 items are skipped; a missing item (None, NaN) is refused.
     vector_size, window, epochs, negative, min_count
         As in :class:`gensim.models.Word2Vec`. ``window`` is how many items on
         each side count as context.
@@ -97,15 +105,15 @@ def train_item2vec(
     from gensim.models import Word2Vec
 
     sequences = _check_sequences(sequences)
-    vector_size = whole_number(vector_size, "vector_size")
-    window = whole_number(window, "window")
-    epochs = whole_number(epochs, "epochs")
-    negative = whole_number(negative, "negative")
+    vector_size = whole_number(vector_size, "vector_size", maximum=4096)
+    window = whole_number(window, "window", maximum=1000)
+    epochs = whole_number(epochs, "epochs", maximum=1000)
+    negative = whole_number(negative, "negative", maximum=100)
     min_count = whole_number(min_count, "min_count")
-    workers = whole_number(workers, "workers")
-    seed = whole_number(seed, "seed", minimum=0)
-    if isinstance(ns_exponent, bool) or not isinstance(ns_exponent, numbers.Real) or not np.isfinite(ns_exponent):
-        raise ValueError(f"ns_exponent must be a finite number such as 0.75, got {ns_exponent!r}")
+    workers = whole_number(workers, "workers", maximum=256)
+    seed = whole_number(seed, "seed", minimum=0, maximum=2**32 - 1)
+    if isinstance(ns_exponent, bool) or not isinstance(ns_exponent, numbers.Real) or not -10 <= ns_exponent <= 10:
+        raise ValueError(f"ns_exponent must be a number from -10 to 10 such as 0.75, got {ns_exponent!r}")
     counts: dict = {}
     for seq in sequences:
         for item in seq:
@@ -135,9 +143,10 @@ def _vector_table(vectors) -> pd.DataFrame:
     """Item vectors as a DataFrame indexed by item id (str)."""
     if isinstance(vectors, pd.DataFrame):
         frame = vectors
-        bad = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-        if bad:
-            raise ValueError(f"vectors column(s) {bad} are not numeric; give one numeric column per dimension")
+        if frame.shape[1] == 0:
+            raise ValueError("vectors has no column; give one numeric column per dimension")
+        if frame.index.hasnans:
+            raise ValueError("vectors has a row with no item id (NaN in the index); drop it")
     elif hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
         frame = pd.DataFrame(np.asarray(vectors.vectors), index=list(vectors.index_to_key))
     else:
@@ -147,9 +156,7 @@ def _vector_table(vectors) -> pd.DataFrame:
         )
     if len(frame) == 0:
         raise ValueError("vectors is empty: no item has a vector")
-    values = frame.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        raise ValueError("vectors holds NaN or infinite values")
+    values = numeric_matrix(frame, "vectors", bools=False)
     out = pd.DataFrame(values, index=frame.index.astype(str))
     if out.index.has_duplicates:
         dup = out.index[out.index.duplicated()][0]
@@ -167,8 +174,9 @@ def idf_weights(events: pd.DataFrame, user_col: str = "user_id", item_col: str =
     Events with a missing item are ignored.
     """
     require_columns(events, [user_col, item_col], what="events")
+    require_ids(events[user_col], user_col, "events", "drop them first")
     pairs = pd.DataFrame({"user": events[user_col].to_numpy(), "item": events[item_col].to_numpy()})
-    pairs = pairs[pairs["item"].notna()].astype({"item": str})
+    pairs = pairs[pairs["item"].notna().to_numpy()].astype({"item": str})
     if len(pairs) == 0:
         raise ValueError(f"events has no row with a {item_col!r}")
     n_users = pairs["user"].nunique()
@@ -223,9 +231,8 @@ def user_embeddings(
     if on_missing not in ("raise", "drop"):
         raise ValueError(f"on_missing must be 'raise' or 'drop', got {on_missing!r}")
     table = _vector_table(vectors)
-    views = events.loc[events[item_col].notna(), [user_col, item_col]]
-    if views[user_col].isna().any():
-        raise ValueError(f"{int(views[user_col].isna().sum())} events have no {user_col!r}; drop them first")
+    views = events.loc[events[item_col].notna().to_numpy(), [user_col, item_col]]
+    require_ids(views[user_col], user_col, "events", "drop them first")
     if len(views) == 0:
         raise ValueError(f"events has no row with a {item_col!r}")
     items = views[item_col].astype(str)
@@ -283,14 +290,23 @@ def neighbour_purity(vectors, labels, k: int = 5, items=None) -> float:
     of the largest label.
     """
     table = _vector_table(vectors)
-    labels = pd.Series(labels) if isinstance(labels, dict) else labels
+    labels = pd.Series(labels, dtype=object) if isinstance(labels, dict) else labels
     if not isinstance(labels, pd.Series):
         raise TypeError(f"labels must be a Series or dict mapping item -> label, got {type(labels).__name__}")
     labels = labels.copy()
     labels.index = labels.index.astype(str)
-    labels = labels[labels.notna() & ~labels.index.duplicated()]
+    labels = labels[labels.notna().to_numpy()]
+    repeated = labels.index.duplicated(keep=False)
+    if repeated.any():
+        conflict = labels[repeated].groupby(level=0).nunique()
+        if (conflict > 1).any():
+            raise ValueError(f"labels give item {conflict.index[(conflict > 1).to_numpy()][0]!r} more than one label; "
+                             "give each item one label")
+        labels = labels[~labels.index.duplicated()]
     queries = table.index.intersection(labels.index, sort=False)
     if items is not None:
+        if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+            raise TypeError(f"items must be a list of item ids, got {items!r}")
         queries = queries.intersection(pd.Index([str(i) for i in items]), sort=False)
     k = whole_number(k, "k")
     if len(queries) == 0:
@@ -345,11 +361,27 @@ class QueryEmbedder(BaseEstimator):
 
         texts = self._texts(queries)
         n = whole_number(self.n_components, "n_components")
+        ngrams = self.ngram_range
+        if (not isinstance(ngrams, (tuple, list)) or len(ngrams) != 2
+                or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in ngrams)
+                or not 1 <= ngrams[0] <= ngrams[1]):
+            raise ValueError(f"ngram_range must be two whole numbers (low, high) with 1 <= low <= high, got {ngrams!r}")
+        min_df = self.min_df
+        if isinstance(min_df, float) and 0 < min_df <= 1:
+            min_count = min_df * len(texts)
+        else:
+            min_df = min_count = whole_number(min_df, "min_df (a count, or a share from 0 to 1)")
+        whole_number(self.random_state, "random_state", 0)
         if len(texts) < 2 * n:
             raise ValueError(f"only {len(texts)} queries to fit {n} components; give at least {2 * n}")
-        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngram_range, min_df=self.min_df,
+        if min_count > len(texts):
+            raise ValueError(f"min_df={min_df} is more than the {len(texts)} queries; no n-gram could be kept")
+        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(ngrams), min_df=min_df,
                                            sublinear_tf=True)
-        counts = self.vectorizer_.fit_transform(texts)
+        try:
+            counts = self.vectorizer_.fit_transform(texts)
+        except ValueError as exc:  # e.g. every query empty: no n-gram at all
+            raise ValueError(f"the queries give no character n-gram to learn from ({exc}); are they empty?") from exc
         if counts.shape[1] <= n:
             raise ValueError(f"the queries have only {counts.shape[1]} distinct n-grams; use fewer components")
         self.svd_ = TruncatedSVD(n_components=n, random_state=self.random_state).fit(counts)
@@ -371,11 +403,21 @@ class QueryEmbedder(BaseEstimator):
         ``dynamic.WeeklySegmenter``), and ``has_query`` says which.
         """
         require_columns(search, [user_col, query_col], what="search")
-        vectors = pd.DataFrame(self.transform(search[query_col]), index=search[user_col].to_numpy())
+        require_ids(search[user_col], user_col, "searches", "drop them first")
+        check_is_fitted(self, "svd_", msg="This QueryEmbedder is not fitted yet; call fit(queries) first.")
+        texts = self._texts(search[query_col], f"search column {query_col!r}")
+        matrix = (self.svd_.transform(self.vectorizer_.transform(texts)) if len(texts)
+                  else np.zeros((0, self.svd_.n_components)))
+        vectors = pd.DataFrame(matrix, index=search[user_col].to_numpy())
         out = vectors.groupby(level=0).mean()
         out.columns = [f"q_{j}" for j in range(out.shape[1])]
         if users is not None:
-            out = out.reindex(pd.Index(users))
+            if isinstance(users, (str, bytes)) or not hasattr(users, "__iter__"):
+                raise TypeError(f"users must be a list or Index of user ids, got {users!r}")
+            users = pd.Index(users)
+            if users.has_duplicates:
+                raise ValueError(f"users lists {users[users.duplicated()][0]!r} more than once; give each user once")
+            out = out.reindex(users)
         out.index.name = user_col
         out["has_query"] = out.notna().all(axis=1).astype(float)
         return out

@@ -15,22 +15,42 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import parse_dates, positive_duration, require_columns, require_numeric, whole_number
+from course_utils.validation import (
+    date_argument,
+    float_values,
+    parse_dates,
+    positive_duration,
+    require_columns,
+    require_complete,
+    require_finite,
+    require_ids,
+    require_numeric,
+    whole_number,
+)
 
 WATCH_COLUMNS = ["user_id", "timestamp", "title", "genre", "minutes", "device"]
 
 
 def week_number(timestamps: pd.Series, first_day) -> pd.Series:
-    """Week of each timestamp: 1 for the seven days from ``first_day`` (midnight), 2 for the next..."""
-    start = pd.Timestamp(first_day).normalize()
-    times = parse_dates(timestamps, getattr(timestamps, "name", None) or "timestamp")
+    """Week of each timestamp: 1 for the seven days from ``first_day`` (midnight), 2 for the next...
+
+    Times before ``first_day`` get week 0 or below. ``first_day`` must be a date
+    (``"2025-01-06"``); a number such as 20250106 is refused, and so are
+    missing timestamps.
+    """
+    start = date_argument(first_day, "first_day").normalize()
+    column = getattr(timestamps, "name", None) or "timestamp"
+    times = parse_dates(timestamps, column)
+    require_complete(times, column, "timestamps")
     return ((times - start).dt.days // 7 + 1).astype("int64")
 
 
 def _shares(frame: pd.DataFrame, by: str, known: list, prefix: str) -> tuple:
-    """Minutes shares per user over the ``known`` categories plus ``other``."""
-    cat = frame[by].astype(str).where(frame[by].astype(str).isin(known), "other")
-    unseen = sorted(set(frame.loc[cat == "other", by].astype(str)))
+    """Minutes shares per user over the ``known`` categories plus ``other`` (a missing value is other)."""
+    present = frame[by].notna()
+    text = frame[by].astype(str) if present.all() else frame[by].astype(object).where(present, None).astype(str)
+    cat = text.where(text.isin(known) & present, "other")
+    unseen = sorted(set(text[(cat == "other") & present]))
     table = frame.assign(_c=cat).pivot_table(index="user_id", columns="_c", values="minutes", aggfunc="sum",
                                              fill_value=0, observed=True)
     table = table.reindex(columns=list(known) + ["other"], fill_value=0).astype(float)
@@ -76,37 +96,60 @@ def weekly_features(
     d_<device>, d_other : share of minutes per device, likewise
 
     Genres and devices not in the lists never raise: they go to ``*_other``
-    and are listed in ``result.attrs["unseen"]``. A week with no viewing
-    gives an empty frame with the same columns. ``watch`` needs the columns of
-    ``WATCH_COLUMNS``; weeks are counted from ``first_day`` (week 1 is its
-    seven days, see :func:`week_number`).
+    and are listed in ``result.attrs["unseen"]``; a missing genre or device
+    goes to ``*_other`` too, and is counted in ``result.attrs["missing"]``.
+    A week with no viewing gives an empty frame with the same columns.
+    ``watch`` needs the columns of ``WATCH_COLUMNS``; weeks are counted from
+    ``first_day`` (a date such as ``"2025-01-06"``; week 1 is its seven days,
+    see :func:`week_number`). Missing users, times or minutes are refused (a
+    missing minute count is not 0), and so are ``minutes`` above a million.
     """
     require_columns(watch, WATCH_COLUMNS, what="watch")
     require_numeric(watch, "minutes")
     gap = positive_duration(gap, "gap")
-    week, window = whole_number(week, "week"), whole_number(window, "window")
+    start = date_argument(first_day, "first_day").normalize()
+    last_week = (pd.Timestamp.max - start).days // 7 - 1
+    week = whole_number(week, "week", maximum=last_week)
+    window = whole_number(window, "window")
+    lists = {}
     for name, values in (("genres", genres), ("devices", devices)):
-        if isinstance(values, str) or not hasattr(values, "__iter__") or len(list(values)) == 0:
+        if isinstance(values, (str, bytes, dict, pd.DataFrame)) or not hasattr(values, "__iter__"):
             raise ValueError(f"{name} must be a non-empty list of the known {name}, got {values!r}")
-    genres, devices = [str(g) for g in genres], [str(d) for d in devices]
-    if (watch["minutes"] < 0).any():
-        bad = watch.loc[watch["minutes"] < 0, "minutes"].iloc[0]
-        raise ValueError(f"column 'minutes' has negative values (e.g. {bad}); minutes watched cannot be negative")
+        values = [str(v) for v in values]  # read once: a generator is consumed here
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if not values or repeated or "other" in values:
+            why = (f"{repeated} more than once" if repeated else "'other', which is the column for the rest"
+                   if values else "nothing")
+            raise ValueError(f"{name} must be a non-empty list of distinct known {name}; it lists {why}")
+        lists[name] = values
+    genres, devices = lists["genres"], lists["devices"]
+    require_ids(watch["user_id"], "user_id", "views")
+    minutes = float_values(watch["minutes"])
+    if not np.isfinite(minutes).all():
+        require_complete(watch["minutes"], "minutes", "views", "drop or fill them first: a missing duration is not 0")
+        require_finite(watch["minutes"], "minutes", "views")
+    if (minutes < 0).any() or (minutes > 1e6).any():
+        bad = minutes[(minutes < 0) | (minutes > 1e6)][0]
+        raise ValueError(f"column 'minutes' has values such as {bad:g}; minutes watched must be from 0 to a million "
+                         "(negative or larger values are errors, or another unit such as seconds)")
     columns = (["watch_minutes", "sessions", "active_days", "days_since_last"]
                + [f"g_{g}" for g in genres + ["other"]] + ["genre_entropy"]
                + [f"d_{d}" for d in devices + ["other"]])
-    weeks = week_number(watch["timestamp"], first_day)
-    active = watch.loc[weeks == week, "user_id"].unique()
-    span = watch[(weeks <= week) & (weeks > week - window) & watch["user_id"].isin(active)]
+    times = parse_dates(watch["timestamp"], "timestamp")
+    require_complete(times, "timestamp", "views")
+    weeks = (times.to_numpy() - start.to_datetime64()) // np.timedelta64(1, "D") // 7 + 1  # as week_number
+    active = watch["user_id"][weeks == week].unique()
+    keep = (weeks <= week) & (weeks > week - window) & watch["user_id"].isin(active).to_numpy()
+    span = watch[keep].assign(timestamp=times.to_numpy()[keep]).reset_index(drop=True)
     if len(span) == 0:
         out = pd.DataFrame(columns=columns, dtype=float)
         out.index.name = "user_id"
         out.attrs["unseen"] = {"genre": [], "device": []}
+        out.attrs["missing"] = {"genre": 0, "device": 0}
         return out
-    times = parse_dates(span["timestamp"], "timestamp")
-    span = span.assign(timestamp=times)
+    times = span["timestamp"]
     g = span.groupby("user_id")
-    week_end = pd.Timestamp(first_day).normalize() + pd.Timedelta(days=7 * week)
+    week_end = start + pd.Timedelta(days=7 * week)
     out = pd.DataFrame({
         "watch_minutes": np.log1p(g["minutes"].sum().astype(float) / min(window, week)),
         "sessions": _visits(span, pd.Timedelta(gap)),
@@ -121,6 +164,7 @@ def weekly_features(
     out = out.join(genre_shares).assign(genre_entropy=entropy).join(device_shares)[columns]
     out.index.name = "user_id"
     out.attrs["unseen"] = {"genre": unseen_genres, "device": unseen_devices}
+    out.attrs["missing"] = {"genre": int(span["genre"].isna().sum()), "device": int(span["device"].isna().sum())}
     if unseen_genres or unseen_devices:
         warnings.warn(f"week {week}: unseen genre(s) {unseen_genres} and device(s) {unseen_devices} counted as "
                       "'other'", UserWarning, stacklevel=2)

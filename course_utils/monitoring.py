@@ -20,11 +20,13 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from course_utils.validation import whole_number
+from course_utils.validation import numeric_matrix, require_columns, whole_number
 
 PSI_MODERATE, PSI_SIGNIFICANT = 0.1, 0.25
 NEW, GONE = "new", "gone"
@@ -36,6 +38,15 @@ def _labels(series, name) -> pd.Series:
     if series.index.has_duplicates:
         dup = series.index[series.index.duplicated()][0]
         raise ValueError(f"{name} lists user {dup!r} more than once; give one segment per user")
+    if series.isna().any():
+        user = series.index[series.isna().to_numpy()][0]
+        raise ValueError(f"{name} has {int(series.isna().sum())} user(s) with no segment (e.g. {user!r}); "
+                         "drop them, or give them a segment of their own")
+    if series.dtype == object and len(series):
+        text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if text.any() and not text.all():
+            raise ValueError(f"{name} mixes text and numbers as segments (e.g. {series[text].iloc[0]!r} and "
+                             f"{series[~text].iloc[0]!r}); make them one type, e.g. .astype(str)")
     return series
 
 
@@ -86,13 +97,35 @@ def centroid_drift(previous, current) -> pd.Series:
     """How far each segment's centroid moved: Euclidean distance per segment (rows).
 
     Give both in the same units, e.g. ``WeeklySegmenter.history_`` entries
-    (scaled) or two ``centroids()`` frames.
+    (scaled) or two ``centroids()`` frames. Two DataFrames are matched by
+    name: features by column, segments by index (in any order); they must
+    have the same ones. Arrays are matched by position.
     """
-    a, b = np.asarray(previous, dtype=float), np.asarray(current, dtype=float)
+    if isinstance(previous, pd.DataFrame) and isinstance(current, pd.DataFrame):
+        for what, a_labels, b_labels in (("features (columns)", previous.columns, current.columns),
+                                         ("segments (index)", previous.index, current.index)):
+            for side, labels in (("previous", a_labels), ("current", b_labels)):
+                if labels.has_duplicates:
+                    raise ValueError(f"{side} centroids repeat {what} {labels[labels.duplicated()][0]!r}; keep one")
+            if set(a_labels) != set(b_labels):
+                only_a = sorted(map(str, set(a_labels) - set(b_labels)))
+                only_b = sorted(map(str, set(b_labels) - set(a_labels)))
+                raise ValueError(f"previous and current centroids have different {what}: only in previous "
+                                 f"{only_a}, only in current {only_b}")
+        current = current.loc[previous.index, previous.columns]
+    elif isinstance(previous, pd.DataFrame) != isinstance(current, pd.DataFrame):
+        raise TypeError("give previous and current centroids as two DataFrames (matched by name) or two arrays "
+                        f"(matched by position), got {type(previous).__name__} and {type(current).__name__}")
+    a, b = _matrix(previous, "previous"), _matrix(current, "current")
     if a.shape != b.shape or a.ndim != 2:
         raise ValueError(f"previous and current centroids must be 2-D of the same shape, got {a.shape} and {b.shape}")
     index = previous.index if isinstance(previous, pd.DataFrame) else range(len(a))
     return pd.Series(np.linalg.norm(b - a, axis=1), index=index, name="centroid_drift").rename_axis("segment")
+
+
+def _matrix(values, name) -> np.ndarray:
+    """Centroids as a finite float matrix, or an error naming ``name`` and the column."""
+    return numeric_matrix(values, f"{name} centroids", bools=False)
 
 
 def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "unassigned") -> float:
@@ -100,6 +133,9 @@ def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "
     labels = _labels(labels, "labels")
     if not isinstance(personas, pd.Series):
         raise TypeError(f"personas must be a Series segment -> persona, got {type(personas).__name__}")
+    if personas.index.has_duplicates:
+        dup = personas.index[personas.index.duplicated()][0]
+        raise ValueError(f"personas lists segment {dup!r} more than once; give one persona per segment")
     if len(labels) == 0:
         return float("nan")
     named = labels.map(personas)
@@ -107,14 +143,27 @@ def unassigned_share(labels: pd.Series, personas: pd.Series, unassigned: str = "
 
 
 def _psi_inputs(expected, actual):
-    e, a = pd.Series(expected).dropna(), pd.Series(actual).dropna()
+    """Both sides as Series without missing values; refuses frames, text, nested values and infinities."""
+    sides = []
+    for name, values in (("expected", expected), ("actual", actual)):
+        if isinstance(values, (pd.DataFrame, dict, str, bytes)) or np.ndim(values) != 1:
+            raise TypeError(f"{name} must be one-dimensional values (a Series, list or 1-D array), got "
+                            f"{type(values).__name__}")
+        values = pd.Series(values).dropna()
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if np.isinf(values.to_numpy(dtype=float)).any():
+                raise ValueError(f"{name} has infinite values; drop them or cap them first")
+        sides.append(values)
+    e, a = sides
     if len(e) == 0 or len(a) == 0:
         raise ValueError(f"psi needs values on both sides, got {len(e)} expected and {len(a)} actual")
     return e, a
 
 
 def _is_numeric(e: pd.Series, a: pd.Series, bins: int) -> bool:
-    return pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
+    """Bin by quantiles (numbers with more distinct values than bins), else compare category by category."""
+    return (pd.api.types.is_numeric_dtype(e) and pd.api.types.is_numeric_dtype(a) and e.nunique() > bins
+            and not pd.api.types.is_bool_dtype(e) and not pd.api.types.is_bool_dtype(a))
 
 
 def _psi_of_shares(e_share, a_share):
@@ -137,7 +186,11 @@ def psi(expected, actual, bins: int = 10) -> float:
     empty bins cost a lot (about 0.5 for two samples of 50 in 10 bins, where
     the formula says 0.36). So the 0.1 / 0.25 readings only mean something for
     large samples; :func:`psi_alert` takes sample size into account.
+
+    Missing values are left out on both sides (watch how many there are on
+    their own); infinite values are refused. ``bins`` is a whole number >= 2.
     """
+    whole_number(bins, "bins", 2, maximum=1000)
     e, a = _psi_inputs(expected, actual)
     if _is_numeric(e, a, bins):
         # Interior cut points at the quantiles of expected; a value equal to a cut
@@ -252,7 +305,16 @@ def psi_alert(expected, actual, bins: int = 10, *, threshold: float = None, fals
 
 
 def psi_level(value: float) -> str:
-    """"stable" (< 0.1), "moderate" (0.1 to 0.25) or "significant" (>= 0.25)."""
+    """"stable" (< 0.1), "moderate" (0.1 to 0.25) or "significant" (>= 0.25).
+
+    A PSI is a number >= 0; NaN (not computed, e.g. too few viewers) has no
+    level and is refused, rather than read as "stable".
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a PSI (a number >= 0), got {type(value).__name__} {value!r}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"value must be a PSI (a number >= 0), got {value!r}; a NaN PSI was not computed "
+                         "(too few values?) and has no level")
     if value >= PSI_SIGNIFICANT:
         return "significant"
     if value >= PSI_MODERATE:
@@ -279,12 +341,22 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
     the 0.25 line too often (see :data:`MIN_COHORT`).
     """
     previous_labels = _labels(previous_labels, "previous_labels")
+    if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"columns must be a list of feature names, got {columns!r}")
+    columns = list(columns)
+    if not columns or len(set(columns)) != len(columns):
+        raise ValueError(f"columns must list distinct feature names, got {columns!r}")
+    min_size = whole_number(min_size, "min_size")
     for name, frame in (("previous", previous), ("current", current)):
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"{name} must be a DataFrame of features indexed by user, got {type(frame).__name__}")
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"{name} lacks column(s) {missing}")
+        require_columns(frame, columns, what=name)
+        if frame.index.has_duplicates:
+            dup = frame.index[frame.index.duplicated()][0]
+            raise ValueError(f"{name} lists user {dup!r} more than once; give one row per user")
     rows = {}
     for segment in sorted(set(previous_labels), key=str):
         cohort = previous_labels.index[previous_labels == segment]
@@ -292,7 +364,12 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
         if len(both) < min_size:
             rows[segment] = {c: float("nan") for c in columns}
             continue
-        rows[segment] = {c: psi(previous.loc[both, c], current.loc[both, c]) for c in columns}
+        rows[segment] = {}
+        for c in columns:
+            try:
+                rows[segment][c] = psi(previous.loc[both, c], current.loc[both, c])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"feature {c!r}, segment {segment!r}: {exc}") from exc
     out = pd.DataFrame.from_dict(rows, orient="index")[list(columns)]
     out.index.name = "segment"
     return out
@@ -305,6 +382,20 @@ def drift_alerts(table: pd.DataFrame, threshold: float = PSI_SIGNIFICANT) -> pd.
     """
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be what cohort_drift returns, got {type(table).__name__}")
+    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])
+           or pd.api.types.is_bool_dtype(table[c])]
+    if bad:
+        raise ValueError(f"table column(s) {bad} are not PSI values (numbers); pass what cohort_drift returns")
+    if table.index.has_duplicates:
+        raise ValueError(f"table lists segment {table.index[table.index.duplicated()][0]!r} more than once; pass "
+                         "what cohort_drift returns")
+    values = table.to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any() or (values < 0).any():
+        col = table.columns[(np.isinf(values) | (values < 0)).any(axis=0)][0]
+        raise ValueError(f"table column {col!r} has values that are not PSIs (negative or infinite)")
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real) or \
+            not np.isfinite(threshold) or threshold < 0:
+        raise ValueError(f"threshold must be a PSI level such as 0.25, got {threshold!r}")
     long = table.rename_axis("segment").reset_index().melt(id_vars="segment", var_name="feature", value_name="psi")
     hits = long[long["psi"] >= threshold].sort_values("psi", ascending=False).reset_index(drop=True)
     hits["level"] = hits["psi"].map(psi_level)

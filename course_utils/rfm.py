@@ -14,7 +14,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import parse_dates, require_columns, require_numeric
+from course_utils.validation import (
+    date_argument,
+    float_values,
+    parse_dates,
+    require_columns,
+    require_complete,
+    require_finite,
+    require_ids,
+    require_numeric,
+)
 
 #: Stock codes in the UCI Online Retail data that are not products.
 NON_PRODUCT_CODES = frozenset(
@@ -43,11 +52,17 @@ def clean_transactions(
     Steps, in order (each one's count is in the report):
 
     1. **missing customer id**: a line without a customer cannot be segmented.
-    2. **duplicate line**: exact copies of an earlier line (double submits).
-    3. **non-product code**: postage, bank charges, manual fixes... (``non_product_codes``).
-    4. **stock adjustment**: negative quantity on an invoice that is not a cancellation.
-    5. **zero or negative price**: free gifts and accounting fixes on purchases.
-    6. **cancellations netted**: each cancellation line (invoice starting with "C")
+    2. **missing invoice, stock code, quantity, price or date**: a line
+       without them cannot be told apart from a cancellation or a non-product
+       line, has no amount or no time (empty text dates count as missing);
+       the note counts them per column.
+    3. **duplicate line**: copies of an earlier line in the six columns above
+       (double submits). Other columns, such as a row number added by an
+       export, are ignored, so they cannot hide a copy.
+    4. **non-product code**: postage, bank charges, manual fixes... (``non_product_codes``).
+    5. **stock adjustment**: negative quantity on an invoice that is not a cancellation.
+    6. **zero or negative price**: free gifts and accounting fixes on purchases.
+    7. **cancellations netted**: each cancellation line (invoice starting with "C")
        is matched to purchases of the *same customer and stock code made at or
        before the cancellation*, most recent first, and their quantities are
        reduced. Purchase lines netted to zero are removed, then every
@@ -58,15 +73,18 @@ def clean_transactions(
     Returns
     -------
     clean : DataFrame
-        The kept lines, with ``amount_col`` = quantity x price added.
+        The kept lines, with ``amount_col`` = quantity x price added (replacing
+        any column of that name).
     report : DataFrame
         One row per step: ``step``, ``rows_removed``, ``rows_left``, ``note``.
 
     Raises
     ------
     ValueError
-        A missing column (the message lists those present), unparseable dates,
-        empty input, or a step that removes every row (the message names it).
+        A missing column (the message lists those present), unparseable or
+        ambiguous dates (05/03/2011: convert them first with an explicit
+        format), infinite quantities or prices, empty input, or a step that
+        removes every row (the message names it).
     """
     cols = [invoice_col, stock_col, quantity_col, price_col, customer_col, date_col]
     require_columns(df, cols)
@@ -74,6 +92,8 @@ def clean_transactions(
         raise ValueError("transactions is empty: there is nothing to clean")
     require_numeric(df, quantity_col)
     require_numeric(df, price_col)
+    require_finite(df[quantity_col], quantity_col, "lines")
+    require_finite(df[price_col], price_col, "lines")
     work = df.copy()
     work[date_col] = parse_dates(work[date_col], date_col)
     invoice = work[invoice_col].astype("string").str.strip()
@@ -81,41 +101,51 @@ def clean_transactions(
 
     report = []
 
-    def step(name, drop_mask, note=""):
+    def step(name, drop_mask, note="", columns=()):
         nonlocal work, is_cancel
         drop_mask = np.asarray(drop_mask, dtype=bool)
         before = len(work)
         work, is_cancel = work[~drop_mask], is_cancel[~drop_mask]
         report.append({"step": name, "rows_removed": before - len(work), "rows_left": len(work), "note": note})
         if len(work) == 0:
-            raise ValueError(f"cleaning removed every row at step {name!r}; check the input and the step's columns")
+            raise ValueError(f"cleaning removed every row at step {name!r}; check the input and the step's "
+                             f"column(s) {', '.join(map(repr, columns))}")
 
-    step("missing customer id", work[customer_col].isna())
-    step("duplicate line", work.duplicated(keep="first"))
+    step("missing customer id", work[customer_col].isna(), columns=[customer_col])
+    needed = [invoice_col, stock_col, quantity_col, price_col, date_col]
+    holes = work[needed].isna()
+    step("missing invoice, stock code, quantity, price or date", holes.any(axis=1),
+         ", ".join(f"{c}: {int(n)}" for c, n in holes.sum().items() if n), columns=needed)
+    require_ids(work[customer_col], customer_col, "lines")
+    require_ids(work[invoice_col], invoice_col, "lines")
+    step("duplicate line", work.duplicated(subset=cols, keep="first"), columns=cols)
     codes = {str(c).strip().upper() for c in non_product_codes}
-    step("non-product code", work[stock_col].astype("string").str.strip().str.upper().isin(codes).fillna(False))
-    step("stock adjustment", (work[quantity_col] < 0).to_numpy() & ~is_cancel)
-    step("zero or negative price", (work[price_col] <= 0).to_numpy() & ~is_cancel)
+    step("non-product code", work[stock_col].astype("string").str.strip().str.upper().isin(codes).fillna(False),
+         columns=[stock_col])
+    step("stock adjustment", (float_values(work[quantity_col]) < 0) & ~is_cancel, columns=[quantity_col, invoice_col])
+    step("zero or negative price", (float_values(work[price_col]) <= 0) & ~is_cancel, columns=[price_col])
 
     if net_cancellations:
         quantity, reduced, unmatched = _net_cancellations(
             work, is_cancel, customer_col, stock_col, quantity_col, date_col
         )
-        # netted quantities are whole units: keep the column's dtype
-        work = work.assign(**{quantity_col: quantity.astype(work[quantity_col].dtype)})
+        # netted quantities are whole units: keep the column's dtype (Int64 too)
+        work = work.assign(**{quantity_col: pd.Series(quantity, index=work.index).astype(work[quantity_col].dtype)})
         step(
             "purchase fully cancelled",
             (quantity <= 0) & ~is_cancel,
             f"{reduced} purchase lines reduced in part; {unmatched} cancelled units had no earlier purchase",
+            columns=[invoice_col, quantity_col],
         )
-    step("cancellation line", is_cancel)
+    step("cancellation line", is_cancel, columns=[invoice_col])
     work = work.assign(**{amount_col: work[quantity_col] * work[price_col]})
+    require_finite(work[amount_col], f"{amount_col} (quantity x price)", "lines")
     return work.reset_index(drop=True), pd.DataFrame(report)
 
 
 def _net_cancellations(work, is_cancel, customer_col, stock_col, quantity_col, date_col):
     """Net cancelled quantities against matching purchases (see clean_transactions)."""
-    quantity = work[quantity_col].to_numpy(dtype=float).copy()
+    quantity = float_values(work[quantity_col]).copy()
     customers = work[customer_col].to_numpy()
     stocks = work[stock_col].astype(str).to_numpy()
     dates = work[date_col].to_numpy()
@@ -168,37 +198,42 @@ def compute_rfm(
         invoice are one visit, not five.
     as_of : date-like, optional
         The snapshot date recency is measured from. Defaults to the day after the
-        last transaction, so the most recent customers have recency 1.
+        last transaction, so the most recent customers have recency 1. A number
+        (20111210) or text that reads both ways (05/03/2011) is refused.
 
     Returns
     -------
     DataFrame indexed by customer with int ``recency`` (whole days from
     ``as_of`` to the last purchase), int ``frequency`` and float ``monetary``.
+
+    Raises
+    ------
+    ValueError
+        Missing customers, amounts, dates or invoices (a missing amount is not
+        0: drop or fill it), infinite amounts or a monetary total too large for
+        a float, dates that are numbers or read both ways (05/03/2011), an
+        ``as_of`` before the last purchase.
     """
     cols = [customer_col, date_col, amount_col] + ([invoice_col] if invoice_col is not None else [])
     require_columns(transactions, cols)
     if len(transactions) == 0:
         raise ValueError("transactions is empty: there is no customer to compute RFM for")
     require_numeric(transactions, amount_col)
-    missing_ids = int(transactions[customer_col].isna().sum())
-    if missing_ids:
-        raise ValueError(
-            f"{missing_ids} rows have no {customer_col!r}; drop them first (clean_transactions does), "
-            "since a purchase without a customer cannot be scored"
-        )
+    require_ids(transactions[customer_col], customer_col, "rows",
+                "drop them first (clean_transactions does), since a purchase without a customer cannot be scored")
+    require_complete(transactions[amount_col], amount_col, "rows",
+                     "drop or fill them first: a missing amount is not 0 (clean_transactions drops such lines)")
+    require_finite(transactions[amount_col], amount_col)
+    if invoice_col is not None:
+        require_ids(transactions[invoice_col], invoice_col, "rows",
+                    "drop them, or leave invoice_col out to count every row as a purchase")
     dates = parse_dates(transactions[date_col], date_col)
+    require_complete(dates, date_col, "rows", "drop or fix them first (clean_transactions drops such lines)")
     last_day = dates.max().normalize()
     if as_of is None:
         snapshot = last_day + pd.Timedelta(days=1)
     else:
-        try:
-            snapshot = pd.Timestamp(as_of).normalize()
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"as_of must be a date, got {as_of!r}") from exc
-        if snapshot.tzinfo is not None:
-            snapshot = snapshot.tz_localize(None)
-        if pd.isna(snapshot):
-            raise ValueError(f"as_of must be a date, got {as_of!r}")
+        snapshot = date_argument(as_of, "as_of").normalize()
         if last_day > snapshot:
             raise ValueError(
                 f"as_of={snapshot.date()} is before the last transaction ({last_day.date()}); "
@@ -216,7 +251,9 @@ def compute_rfm(
     else:
         pairs = pd.DataFrame({"c": customers, "i": transactions[invoice_col].reset_index(drop=True)})
         out["frequency"] = pairs.drop_duplicates().groupby("c", sort=True).size().astype("int64")
-    out["monetary"] = grouped["m"].sum().astype("float64")
+    with np.errstate(over="ignore"):  # an overflow is refused just below
+        out["monetary"] = grouped["m"].sum().astype("float64")
+    require_finite(out["monetary"], "monetary", "customers")
     out.index.name = customer_col
     return out
 
@@ -230,6 +267,7 @@ def check_rfm(rfm, columns=RFM_COLUMNS):
         require_numeric(rfm, c)
         if rfm[c].isna().any():
             raise ValueError(f"rfm column {c!r} has {int(rfm[c].isna().sum())} missing values")
+        require_finite(rfm[c], c, "customers")
 
 
 def rfm_scores(rfm: pd.DataFrame, q: int = 5) -> pd.DataFrame:

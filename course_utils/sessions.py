@@ -6,10 +6,22 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import parse_dates, positive_duration, require_columns, whole_number
+from course_utils.validation import (
+    parse_dates,
+    positive_duration,
+    require_columns,
+    require_complete,
+    require_ids,
+    whole_number,
+)
+
+#: sessionize warns when more than this share of events tie with their user's previous event.
+TIE_WARNING_SHARE = 0.05
 
 
 def sessionize(
@@ -18,6 +30,7 @@ def sessionize(
     time_col: str = "timestamp",
     gap="30min",
     session_col: str = "session_id",
+    overwrite: bool = False,
 ) -> pd.DataFrame:
     """Give every event a session id.
 
@@ -27,22 +40,41 @@ def sessionize(
     index and order, with ``session_col`` added. Session ids are integers
     numbered by user, then by time.
 
+    Ties: events of one user with the same timestamp keep their input order
+    (the sort is stable), and :func:`session_sequences` lists them that way.
+    When more than 5% of events tie with their user's previous event (times
+    recorded to the day, or to the minute on a busy site) that order is the
+    file's, not the user's, and a ``UserWarning`` says so.
+
+    Parameters
+    ----------
+    gap : str or Timedelta
+        A duration with its unit, such as ``"30min"``; a bare number is refused.
+    overwrite : bool
+        ``events`` already holding ``session_col`` is refused unless True.
+
     Raises
     ------
     ValueError
-        A missing column (those present are listed), timestamps that are numbers
-        or do not parse, missing users or timestamps, or a gap that is not a
-        positive duration.
+        A missing column (those present are listed), timestamps that are numbers,
+        do not parse or read both ways (05/03/2024), missing users or
+        timestamps, a gap that is not a positive duration with a unit, or an
+        existing ``session_col`` without ``overwrite=True``.
     """
     require_columns(events, [user_col, time_col], what="events")
     step = positive_duration(gap, "gap")
     if session_col in (user_col, time_col):
         raise ValueError(f"session_col {session_col!r} would overwrite an input column")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    if session_col in events.columns and not overwrite:
+        raise ValueError(
+            f"events already has a column {session_col!r}; pass overwrite=True to replace it, or "
+            f"session_col='another_name' to keep both"
+        )
+    require_ids(events[user_col], user_col, "events", "drop or fill them before sessionizing")
     times = parse_dates(events[time_col], time_col)
-    for col, values in ((user_col, events[user_col]), (time_col, times)):
-        n_missing = int(values.isna().sum())
-        if n_missing:
-            raise ValueError(f"{n_missing} events have no {col!r}; drop or fill them before sessionizing")
+    require_complete(times, time_col, "events", "drop or fill them before sessionizing")
     out = events.copy()
     if len(out) == 0:
         out[session_col] = pd.Series(dtype="int64")
@@ -51,11 +83,19 @@ def sessionize(
     t = times.to_numpy(dtype="datetime64[ns]").astype("int64")
     order = np.lexsort((t, user_codes))  # by user, then time (stable)
     u_sorted, t_sorted = user_codes[order], t[order]
+    same_user = u_sorted[1:] == u_sorted[:-1]
     new = np.ones(len(order), dtype=bool)
-    new[1:] = (u_sorted[1:] != u_sorted[:-1]) | (np.diff(t_sorted) > step.value)
+    new[1:] = ~same_user | (np.diff(t_sorted) > step.value)
     ids = np.empty(len(order), dtype="int64")
     ids[order] = np.cumsum(new) - 1
     out[session_col] = ids
+    ties = int((same_user & (t_sorted[1:] == t_sorted[:-1])).sum())
+    if ties > TIE_WARNING_SHARE * len(order):
+        warnings.warn(
+            f"{ties} of {len(order)} events ({ties / len(order):.0%}) have the same {time_col!r} as their user's "
+            "previous event; they keep their input order, which may not be the order they happened in "
+            "(times recorded only to the day?). Sequences within a session follow the file's order.",
+            UserWarning, stacklevel=2)
     return out
 
 
@@ -70,13 +110,18 @@ def session_sequences(
 
     Events with a missing item are skipped; sessions left with fewer than
     ``min_length`` items are dropped (a one-page visit teaches Word2Vec nothing
-    about which pages go together).
+    about which pages go together). Events with the same time keep their input
+    order. Sequences come in the order of the session ids. Missing session
+    ids or times are refused (two users' events would merge into one sequence).
     """
     require_columns(events, [item_col, session_col, time_col], what="events")
     whole_number(min_length, "min_length")
+    require_ids(events[session_col], session_col, "events", "run sessionize first, or drop them")
     times = parse_dates(events[time_col], time_col)
-    frame = pd.DataFrame({"s": events[session_col].to_numpy(), "t": times.to_numpy(), "i": events[item_col].to_numpy()})
-    frame = frame[pd.notna(frame["i"])]
+    require_complete(times, time_col, "events", "drop or fill them first")
+    codes = pd.factorize(events[session_col], sort=True)[0]
+    frame = pd.DataFrame({"s": codes, "t": times.to_numpy(), "i": events[item_col].to_numpy()})
+    frame = frame[pd.notna(frame["i"]).to_numpy()]
     frame = frame.sort_values(["s", "t"], kind="stable")
     items = frame["i"].astype(str).to_numpy()
     _, starts, counts = np.unique(frame["s"].to_numpy(), return_index=True, return_counts=True)
@@ -102,11 +147,12 @@ def visit_features(
     a frequency-only segmentation.
     """
     require_columns(events, [user_col, time_col, session_col], what="events")
+    require_ids(events[user_col], user_col, "events")
+    require_ids(events[session_col], session_col, "events", "run sessionize first, or drop them")
     times = parse_dates(events[time_col], time_col)
+    require_complete(times, time_col, "events")
     frame = pd.DataFrame({"u": events[user_col].to_numpy(), "s": events[session_col].to_numpy(),
                           "t": times.to_numpy(), "d": times.dt.normalize().to_numpy()})
-    if frame["u"].isna().any():
-        raise ValueError(f"{int(frame['u'].isna().sum())} events have no {user_col!r}; drop them first")
     g = frame.groupby("u", sort=True)
     out = pd.DataFrame({
         "views": g.size(),

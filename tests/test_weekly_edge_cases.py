@@ -54,7 +54,8 @@ def test_a_season_of_odd_weeks(tmp_path):
                                                  "persona": personas.reindex(labels.to_numpy()).to_numpy()}),
                              segmenter.centroids(), personas, metrics)
             previous = labels if len(labels) else previous
-        assert store.weeks() == [1, 2, 3, 5]  # week 4 had no viewer: no assignment rows
+        assert store.weeks() == [1, 2, 3, 4, 5]  # week 4 had no viewer: no assignment rows, but recorded
+        assert store.read("assignments", 4).empty
         counts = store.query("SELECT week, count(*) AS n FROM assignments GROUP BY week ORDER BY week")
         assert counts["n"].tolist() == [60, 60, 60, 60]  # week 5 twice, stored once
         m = store.read("metrics", 4)

@@ -320,8 +320,10 @@ def test_centroid_drift_and_unassigned_share():
     assert monitoring.centroid_drift(old, new).tolist() == [5.0, 0.0]
     assert monitoring.moved_share(pd.Series({"a": 0, "b": 1, "c": 1}), pd.Series({"b": 1, "c": 0, "d": 2})) == 0.5
     assert np.isnan(monitoring.moved_share(pd.Series({"a": 0}), pd.Series({"b": 0})))
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"different segments \(index\): only in previous \['1'\]"):
         monitoring.centroid_drift(old, new.iloc[:1])
+    with pytest.raises(ValueError, match="same shape"):
+        monitoring.centroid_drift(old.to_numpy(), new.iloc[:1].to_numpy())
     labels = pd.Series([0, 0, 1, 2], index=list("abcd"))
     personas = pd.Series({0: "binge_watcher", 1: "unassigned"})  # segment 2 has no entry: unassigned too
     assert monitoring.unassigned_share(labels, personas) == 0.5

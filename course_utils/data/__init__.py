@@ -90,7 +90,13 @@ def load(name: str) -> pd.DataFrame:
         raise FileNotFoundError(
             f"dataset {name!r} is missing: {file} does not exist. Restore it with: {RESTORE_COMMAND} {name}"
         )
-    return spec.read(file)
+    try:
+        return spec.read(file)
+    except (ValueError, OSError, EOFError, UnicodeDecodeError) as exc:  # a damaged or replaced file
+        raise ValueError(
+            f"dataset {name!r} could not be read from {file} ({type(exc).__name__}: {exc}); the file is damaged "
+            f"or not the course's. Restore it with: {RESTORE_COMMAND} {name}"
+        ) from exc
 
 
 _ROW_COUNTS: dict = {}

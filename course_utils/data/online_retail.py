@@ -290,19 +290,85 @@ def read_online_retail_truth(path) -> pd.DataFrame:
 
 
 UCI_RENAMES = {"Invoice": "InvoiceNo", "Price": "UnitPrice", "Customer ID": "CustomerID"}
+SEPARATORS = (",", ";", "\t", "|")
 
 
-def read_uci_online_retail(path) -> pd.DataFrame:
+def _sniff_separator(path: Path, encoding: str) -> str:
+    """The separator of a CSV export, read from its header line (column names hold none)."""
+    with open(path, "rb") as fh:
+        header = fh.readline(1 << 16).decode(encoding, errors="replace")
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        raise ValueError(
+            f"{path.name}: the first line has none of the separators {SEPARATORS!r} ({header.strip()[:80]!r}); "
+            "is it a CSV export of Online Retail? Pass sep='...' if it uses another separator"
+        )
+    return best
+
+
+def _decimal_comma(values: pd.Series, column: str, name: str, sep: str) -> pd.Series:
+    """Numbers written with a decimal comma (2,55), as European spreadsheets export them.
+
+    Only in a file not separated by commas, and only when no value also holds a
+    dot (1.234,50 would be a thousands separator): anything else is refused.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values
+    present = values.notna().to_numpy()
+    if not present.any():
+        return pd.Series(np.nan, index=values.index, name=values.name)
+    text = np.strings.strip(np.array(values.to_numpy(dtype=object)[present], dtype=str))
+    converted = pd.to_numeric(np.strings.replace(text, ",", "."), errors="coerce")
+    bad = np.isnan(converted) | (np.strings.find(text, ".") >= 0)
+    if sep == "," or bad.any():
+        commas = np.strings.find(text, ",") >= 0
+        example = str(text[commas][0] if sep == "," and commas.any() else text[bad][0] if bad.any() else text[0])
+        raise ValueError(f"{name}: column {column!r} must hold numbers, found {example!r}; fix the file, or read it "
+                         "yourself with pd.read_csv(..., decimal=',', thousands='.') if it writes 1.234,50")
+    out = np.full(len(values), np.nan)
+    out[present] = converted
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def read_uci_online_retail(path, *, sep=None, dayfirst=None, date_format=None) -> pd.DataFrame:
     """Read the real UCI Online Retail (or Online Retail II) file, if you have it.
 
     Accepts the CSV export (dates like ``12/1/2010 8:26``) or the ``.xlsx``
     (needs ``openpyxl``). Online Retail II's column names are renamed to the
     schema of ``load("online_retail")``, so every course function runs on it.
     The course never downloads it: bring your own copy.
+
+    Parameters
+    ----------
+    path : str or Path
+    sep : str, optional
+        The CSV separator. By default it is read from the header line: ``,``
+        (the UCI export), ``;`` (European spreadsheets, which also write
+        decimal commas: ``2,55`` is read as 2.55), tab or ``|``.
+    dayfirst : bool, optional
+        How to read dates such as ``05/03/2011``. By default the file decides:
+        a day above 12 (``25/03/2011``, or ``12/13/2010`` the other way) shows
+        the convention. A file whose dates all read both ways (a small
+        extract), or that mixes both, is refused until you say.
+    date_format : str, optional
+        The exact format, e.g. ``"%d/%m/%Y %H:%M"``: the fastest way, and
+        the one to use when you know it.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        No file; a file that is not Online Retail (missing columns, one
+        column only); dates that do not parse or are ambiguous; customer ids
+        that are not whole numbers.
     """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist; download the UCI file yourself and pass its path")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; pass the path of the UCI file itself")
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
+        raise ValueError(f"sep must be one character such as ',' or ';', got {sep!r}")
     if path.suffix.lower() in {".xlsx", ".xls"}:
         try:
             df = pd.read_excel(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str})
@@ -311,13 +377,29 @@ def read_uci_online_retail(path) -> pd.DataFrame:
                 "reading .xlsx needs openpyxl: `pip install openpyxl`, or save the sheet as CSV"
             ) from exc
     else:
-        df = pd.read_csv(path, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str}, encoding="latin-1")
+        with open(path, "rb") as fh:
+            try:
+                fh.read().decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                encoding = "latin-1"  # the UCI export
+        sep = sep if sep is not None else _sniff_separator(path, encoding)
+        try:
+            df = pd.read_csv(path, sep=sep, dtype={"InvoiceNo": str, "Invoice": str, "StockCode": str},
+                             encoding=encoding)
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise ValueError(f"{path.name} could not be read as a CSV separated by {sep!r}: {exc}. "
+                             "Pass sep='...' with the file's separator") from exc
     df = df.rename(columns=UCI_RENAMES)
     require_columns(df, COLUMNS, what=path.name)
-    if not pd.api.types.is_datetime64_any_dtype(df["InvoiceDate"]):
-        us = pd.to_datetime(df["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce")  # the UCI CSV export
-        df["InvoiceDate"] = us if us.notna().all() else parse_dates(df["InvoiceDate"], "InvoiceDate")
-    df["CustomerID"] = pd.to_numeric(df["CustomerID"], errors="coerce").round().astype("Int64")
+    for column in ("Quantity", "UnitPrice"):
+        df[column] = _decimal_comma(df[column], column, path.name, sep or ",")
+    df["InvoiceDate"] = parse_dates(df["InvoiceDate"], "InvoiceDate", dayfirst=dayfirst, date_format=date_format)
+    ids = _decimal_comma(df["CustomerID"], "CustomerID", path.name, sep or ",")
+    if ids.notna().any() and (ids.dropna() != ids.dropna().round()).any():
+        bad = ids.dropna()[ids.dropna() != ids.dropna().round()].iloc[0]
+        raise ValueError(f"{path.name}: column 'CustomerID' must hold whole numbers, found {bad!r}")
+    df["CustomerID"] = ids.round().astype("Int64")
     return df
 
 
