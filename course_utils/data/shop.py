@@ -118,8 +118,11 @@ _SEGMENT_TOPICS = {
     "gift_shoppers": {"gift": 6, "delivery": 3, "quality": 1},
     "bargain_hunters": {"price": 6, "delivery": 2, "quality": 1},
 }
-_OPENERS = {5: ["love it", "excellent", "five stars", "really pleased"], 4: ["very good", "happy with it", "good buy"],
-            3: ["it is ok", "does the job", "average"], 2: ["disappointed", "not great"], 1: ["poor", "would not buy again"]}
+_OPENERS = {5: ["love it", "excellent", "five stars", "really pleased"],
+            4: ["very good", "happy with it", "good buy"],
+            3: ["it is ok", "does the job", "average"],
+            2: ["disappointed", "not great"],
+            1: ["poor", "would not buy again"]}
 _FILLER = ["would recommend", "as described", "no complaints", "does what it says", "exactly what i needed",
            "will buy again", "nothing to add"]
 
@@ -224,7 +227,6 @@ def _shop_tables(seed: int, n_customers: int, noise: float) -> dict:
     order_no = 0
     review_no = 0
     pids = products["product_id"].to_numpy()
-    categories = products["category"].to_numpy()
     for cid, segment in truth:
         prof = _PROFILE[segment]
         n_orders = max(1, int(round(prof["orders"] * np.exp(rng.normal(0, 0.45 * noise)))))
