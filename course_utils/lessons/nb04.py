@@ -25,8 +25,6 @@ from sklearn.preprocessing import StandardScaler, normalize
 
 from course_utils import clustering, data, embeddings, graph
 from course_utils.course.declare import reference
-from course_utils.course.figures import ProseFigure
-from course_utils.data import shop
 
 K = 6  # the number of segments the business works with
 #: Node2Vec settings of the notebook.
@@ -38,8 +36,15 @@ SIF_A = 1e-3
 #: Columns of the feature table that are counts or amounts with a long right tail.
 LOG_COLUMNS = ["orders_12m", "avg_basket_value", "days_since_last_order", "support_tickets", "items_per_order"]
 CATEGORICAL = ["region", "channel", "payment"]
-BOTTLENECKS = [1, 2, 3, 4, 5, 6, 8]
-AE = {"hidden": (16,), "epochs": 40, "batch_size": 64, "random_state": 0}
+BOTTLENECKS = [1, 2, 3, 4, 6, 8]
+AE = {"hidden": (16,), "epochs": 40, "batch_size": 128, "learning_rate": 0.005, "random_state": 0}
+
+
+def block(V) -> np.ndarray:
+    """A view's vectors centred and scaled to a mean squared length of 1, so views weigh the same side by side."""
+    V = np.asarray(V, dtype=float)
+    V = V - V.mean(axis=0)
+    return V / np.sqrt((V ** 2).sum(axis=1).mean())
 
 
 def kmeans_labels(X, k: int = K) -> np.ndarray:
@@ -146,7 +151,8 @@ def cold_start(wv_graph, wv_baskets, prods: pd.DataFrame) -> pd.DataFrame:
     """Subcategory purity of the 5 nearest neighbours: new products, and all products."""
     p = prods.set_index("product_id")
     rows = {}
-    for name, wv in [("Node2Vec on the co-purchase graph", wv_graph), ("Word2Vec on baskets (notebook 03)", wv_baskets)]:
+    for name, wv in [("Node2Vec on the co-purchase graph", wv_graph),
+                     ("Word2Vec on baskets (notebook 03)", wv_baskets)]:
         new = [x for x in p.index[p["is_new"]] if x in wv]
         rows[name] = {"new products": embeddings.neighbour_purity(wv, p["subcategory"], k=5, items=new),
                       "all products": embeddings.neighbour_purity(wv, p["subcategory"], k=5)}
@@ -373,6 +379,22 @@ def decode_profiles(ae, centroids, fitted: StandardScaler, columns) -> pd.DataFr
     decoded[LOG_COLUMNS] = np.expm1(decoded[LOG_COLUMNS])
     decoded.index.name = "cluster"
     return decoded
+
+
+@reference
+def example_autoencoder():
+    """The notebook's autoencoder: the knee's width, fitted on the training customers."""
+    from course_utils.autoencoders import Autoencoder
+
+    k = knee_of(sweep.shared())
+    return Autoencoder(bottleneck=k, **AE).fit(X.shared().to_numpy()[split.shared()[0]])
+
+
+@reference
+def example_centroids() -> np.ndarray:
+    """K-Means centroids (K clusters) of every customer's codes under :func:`example_autoencoder`."""
+    codes = example_autoencoder.shared().transform(X.shared().to_numpy())
+    return KMeans(K, n_init=10, random_state=0).fit(codes).cluster_centers_
 
 
 PROSE_FIGURES: list = []
