@@ -70,7 +70,7 @@ def _rng(random_state) -> np.random.Generator:
 
 def _csr(graph, weight):
     """Nodes, and the graph as CSR arrays with sorted neighbour lists: ``(names, indptr, indices, weights)``."""
-    nodes = list(graph.nodes())
+    nodes = sorted(graph.nodes(), key=str)  # the same graph gives the same walks, whatever order it was built in
     names = [str(n) for n in nodes]
     if len(set(names)) < len(names):
         seen, dup = set(), None

@@ -25,6 +25,7 @@ from sklearn.preprocessing import StandardScaler, normalize
 
 from course_utils import clustering, data, embeddings, graph
 from course_utils.course.declare import reference
+from course_utils.course.figures import ProseFigure
 
 K = 6  # the number of segments the business works with
 #: Node2Vec settings of the notebook.
@@ -398,3 +399,61 @@ def example_centroids() -> np.ndarray:
 
 
 PROSE_FIGURES: list = []
+
+
+# -- 4. compare and combine ------------------------------------------------------------------
+@reference
+def simple_choice() -> dict:
+    """ARI of K-Means on: the autoencoder's codes, PCA at the same width, and the prepared table."""
+    Xa = X.shared().to_numpy()
+    tr = split.shared()[0]
+    k = knee_of(sweep.shared())
+    return {"autoencoder": ari(kmeans_labels(example_autoencoder.shared().transform(Xa))),
+            "pca": ari(kmeans_labels(PCA(k, random_state=0).fit(Xa[tr]).transform(Xa))),
+            "table": ari(kmeans_labels(Xa))}
+
+
+def view_vectors() -> dict:
+    """Each view's vectors as the notebook's comparison uses them."""
+    Xa = X.shared().to_numpy()
+    k = knee_of(sweep.shared())
+    return {"purchases": normalize(graph_customer_vectors.shared().to_numpy()),
+            "reviews": text_embeddings.shared()["Word2Vec, SIF"][0],
+            "table_pca": PCA(k, random_state=0).fit(Xa[split.shared()[0]]).transform(Xa)}
+
+
+@reference
+def comparison() -> dict:
+    """ARI of K-Means per view and for the three views combined (each scaled by :func:`block`)."""
+    v = view_vectors()
+    combined = np.hstack([block(v["purchases"]), block(v["reviews"]), block(v["table_pca"])])
+    out = {name: ari(kmeans_labels(V)) for name, V in v.items()}
+    out["combined"] = ari(kmeans_labels(combined))
+    return out
+
+
+def _pq(p, q, column):
+    return lambda: pq_results.shared().loc[(p, q), column]
+
+
+def _text(method):
+    return lambda: ari(kmeans_labels(text_embeddings.shared()[method][0]))
+
+
+PROSE_FIGURES = [
+    ProseFigure("0.79", lambda: pq_results.shared()["category purity"].min(), "{:.2f}", "lowest category purity"),
+    ProseFigure("0.80", lambda: pq_results.shared()["category purity"].max(), "{:.2f}", "highest category purity"),
+    ProseFigure("0.72", _pq(0.25, 4.0, "tier purity"), "{:.2f}", "tier purity of local walks"),
+    ProseFigure("0.63", _pq(4.0, 0.25, "tier purity"), "{:.2f}", "tier purity of outward walks"),
+    ProseFigure("0.27", lambda: cold_start_table.shared().iloc[0]["new products"], "{:.2f}", "new products, graph"),
+    ProseFigure("0.07", lambda: cold_start_table.shared().iloc[1]["new products"], "{:.2f}", "new products, baskets"),
+    ProseFigure("0.63", lambda: cold_start_table.shared().iloc[0]["all products"], "{:.2f}", "all products, graph"),
+    ProseFigure("0.55", lambda: cold_start_table.shared().iloc[1]["all products"], "{:.2f}", "all products, baskets"),
+    ProseFigure("0.48", _text("LSA (tf-idf + SVD)"), "{:.2f}", "LSA ARI"),
+    ProseFigure("0.53", _text("Word2Vec, SIF"), "{:.2f}", "Word2Vec SIF ARI"),
+    ProseFigure("0.71", lambda: simple_choice.shared()["table"], "{:.2f}", "K-Means on the table"),
+    ProseFigure("0.45", lambda: simple_choice.shared()["pca"], "{:.2f}", "PCA + K-Means"),
+    ProseFigure("0.32", lambda: simple_choice.shared()["autoencoder"], "{:.2f}", "autoencoder + K-Means"),
+    ProseFigure("0.99", lambda: comparison.shared()["combined"], "{:.2f}", "the three views combined"),
+    ProseFigure("0.75", lambda: comparison.shared()["purchases"], "{:.2f}", "the best single view"),
+]
