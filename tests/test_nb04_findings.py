@@ -7,7 +7,7 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler, normalize
 
-from course_utils import embeddings, graph
+from course_utils import graph
 from course_utils.data import shop
 from course_utils.lessons import nb04 as lesson
 
