@@ -473,7 +473,8 @@ class PreparedTable(ValueExercise):
         Mistake("text_left",
                 "Some columns are still text; one-hot encode region, channel and payment (pd.get_dummies).",
                 when=lambda a: isinstance(a, pd.DataFrame) and any(
-                    not pd.api.types.is_numeric_dtype(a[c]) for c in a.columns if isinstance(a[c], pd.Series)),
+                    not pd.api.types.is_numeric_dtype(a[c]) for c in a.columns
+                    if c != "customer_id" and isinstance(a[c], pd.Series)),
                 raw=True, example=lambda: lesson.customers().set_index("customer_id")),
         Mistake("codes",
                 "region, channel and payment became integer codes: 'north' = 3 and 'london' = 0 would be read as a "
