@@ -100,7 +100,8 @@ G.add_weighted_edges_from((a, b, int(w)) for (a, b), w in weights.items())
 q1.check(G)
 
 # %% [markdown]
-# `graph.co_occurrence_graph(orders)` builds the same graph; the rest of the notebook uses it.
+# `graph.co_occurrence_graph(orders)` builds the same graph in one call. The rest of the notebook
+# continues from your `G` (or from that reference graph, if yours has not passed yet).
 
 # %%
 G = q1.answer_or_reference(G)
@@ -177,9 +178,7 @@ pq.round(3)
 
 # %% [markdown]
 # Category purity hardly moves (0.79 to 0.80): this graph is dense, and every setting
-# finds the communities. What moves is the **role**: local walks (p = 0.25, q = 4) put
-# products near products of the same tier (0.72), outward walks (p = 4, q = 0.25) blur it
-# (0.63). And outward walks help the **new products** most.
+# finds the communities. The other two columns are yours to read.
 #
 # ### Exercise q3: read the table
 
@@ -193,6 +192,12 @@ choice = "a"
 q3.check(choice)
 
 # %% [markdown]
+# Local walks (p = 0.25, q = 4) put products near products of the same tier (0.72);
+# outward walks (p = 4, q = 0.25) blur the role (0.63). The new products pull the other
+# way: outward walks, which carry them far from their few buyers, find their subcategory
+# most often (0.38 against 0.17 for plain walks). No setting wins every column: choose p
+# and q for the question you will ask of the vectors.
+#
 # ## 4. Cold-start products: the graph against notebook 03's vectors
 #
 # In notebook 03 we trained Word2Vec on sequences (there: pages of a visit; here: the
@@ -204,12 +209,15 @@ q3.check(choice)
 wv = graph.node2vec(G, p=1.0, q=1.0, **lesson.N2V)
 baskets = orders.groupby("order_id", sort=False)["product_id"].apply(list).tolist()
 wv_baskets = embeddings.train_item2vec(baskets, vector_size=32, window=5, epochs=5, seed=0)
+chance = lesson.chance_purity(products)
+print(f"a random neighbour shares the subcategory with probability {chance:.2f}")
 lesson.cold_start(wv, wv_baskets, products).round(3)
 
 # %% [markdown]
 # On the new products the graph's vectors are right more than twice as often (0.17
-# against 0.07), and they are better on all products too (0.61 against 0.55). Both are
-# low for new products: a handful of buyers is thin evidence, whatever the method.
+# against 0.07), and they are better on all products too (0.61 against 0.55). But both
+# are low for new products, and notebook 03's vectors barely beat a random neighbour
+# (0.05): a handful of buyers is thin evidence, whatever the method.
 #
 # ## 5. Customers from their products
 #
@@ -242,9 +250,11 @@ q4.check(ari_graph, labels=labels_graph)
 pd.crosstab(truth.to_numpy(), labels_graph, rownames=["planted"], colnames=["cluster"])
 
 # %% [markdown]
-# The four category shoppers come out clean. Gift shoppers and bargain hunters share one
-# cluster: both buy the shop's best-sellers across every category, so **what they buy
-# cannot tell them apart**. Keep that in mind for the text.
+# Each of the four category shoppers keeps to its own clusters (young parents are split
+# into three, but mixed with nobody). Gift shoppers and bargain hunters share one
+# cluster, and many gift shoppers are left as noise: both segments buy the shop's
+# best-sellers across every category, so **what they buy cannot tell them apart**. Keep
+# that in mind for the text.
 #
 # ## 6. Reviews: what customers write
 #
@@ -315,7 +325,7 @@ pd.crosstab(truth.to_numpy(), lesson.kmeans_labels(text_vectors["LSA (tf-idf + S
 # pair purchases could not separate. But home cooks and gardeners write the same reviews
 # ("well made", "arrived quickly"): **what they write cannot tell them apart**.
 #
-# Nearest reviews, by LSA, to a review that talks about price:
+# Nearest reviews, by LSA, to a review that talks about price (the first row is that review):
 
 # %%
 review_lsa = lesson.lsa_vectors(reviews["text"].tolist())
@@ -334,9 +344,9 @@ customers.head(3)
 # %% [markdown]
 # ### Exercise q6: prepare the table
 #
-# Build `table`, indexed by `customer_id`: `np.log1p` of the five long-tailed columns in
-# `lesson.LOG_COLUMNS`, every other number as it is, and one 0/1 column per category of
-# `region`, `channel` and `payment` (`pd.get_dummies(..., dtype=float)`). Do not scale yet.
+# Build `table`, indexed by `customer_id`, with numbers only: `np.log1p` of the five
+# long-tailed columns in `LOG_COLUMNS` (below), every other number as it is, and each
+# text column turned into numbers a distance can use. Do not scale yet.
 
 # %%
 LOG_COLUMNS = lesson.LOG_COLUMNS
@@ -369,8 +379,8 @@ print(X.shape, "train", X_train.shape, "validation", X_valid.shape)
 # ### How wide should the bottleneck be?
 #
 # `course_utils.autoencoders.Autoencoder` is a small Keras network (on the JAX backend;
-# the course sets it for you): 28 inputs, 16 hidden units, the bottleneck, 16, 28
-# outputs. Fit one per width and measure the reconstruction error on the **validation**
+# the course sets it for you): 28 inputs (the columns of `X`), 16 hidden units, the
+# bottleneck, 16, 28 outputs. Fit one per width and measure the reconstruction error on the **validation**
 # customers. (The last column uses the planted truth: a check for us, not a way to choose.)
 
 # %%
@@ -405,8 +415,8 @@ plt.show()
 #
 # ### Exercise q7: the bottleneck
 #
-# Set `bottleneck` to the width at the knee of the validation-error curve
-# (`clustering.find_knee` finds it as in notebook 01's elbow).
+# Set `bottleneck` to the width at the knee of the validation-error curve: the width past
+# which an extra code buys clearly less (notebook 01's elbow, on a new curve).
 
 # %%
 # BEGIN SOLUTION: The bottleneck width at the knee of curve["validation error"].
@@ -451,9 +461,9 @@ print(f"validation error at width {bottleneck}: PCA {pca_valid_error:.3f}, linea
 #
 # ## 8. Clusters in the bottleneck, decoded
 #
-# (A narrower bottleneck happens to segment better here; you could only know that from the
-# planted truth, which is the point of this section's last part.) Cluster the customers' codes, then **decode each centroid** back into the features: an
-# average-looking customer of each cluster, in orders, pounds and shares.
+# Cluster the customers' codes at the width you chose, then **decode each centroid** back
+# into the features: an average-looking customer of each cluster, in orders, pounds and
+# shares.
 
 # %%
 ae = models[bottleneck]
@@ -465,14 +475,14 @@ labels_ae = km_codes.labels_
 # %% [markdown]
 # ### Exercise q9: readable profiles
 #
-# Build `profiles`: `ae.inverse_transform(centroids)` as a DataFrame with the columns of
-# `X`, then undo the scaler on the numeric columns (`lesson.numeric_columns(X)`) and then
-# the log (`np.expm1` on `LOG_COLUMNS`).
+# Build `profiles`, one row per cluster with the columns of `X`, in the table's own units
+# (orders, pounds, shares): decode the centroids with `ae.inverse_transform`, then undo
+# every step that prepared `X`.
 
 # %%
 # BEGIN SOLUTION: The decoded centroids in the table's own units (one row per cluster).
-profiles = pd.DataFrame(ae.inverse_transform(centroids), columns=X.columns)
 num = lesson.numeric_columns(X)
+profiles = pd.DataFrame(ae.inverse_transform(centroids), columns=X.columns)
 profiles[num] = scaler.inverse_transform(profiles[num])
 profiles[LOG_COLUMNS] = np.expm1(profiles[LOG_COLUMNS])
 # END SOLUTION
@@ -483,9 +493,11 @@ profiles = q9.answer_or_reference(profiles, ae=ae, centroids=centroids)
 profiles[["orders_12m", "avg_basket_value", "discount_share", "return_rate", "mobile_share", "q4_share"]].round(2)
 
 # %% [markdown]
-# Each row reads like a persona: the discount share of bargain hunters, the late-year
-# orders of gift shoppers, tech fans' large baskets and returns. Decoding is what makes a
-# bottleneck explainable; without it, code 2 = 0.7 means nothing to a marketer.
+# Some rows read like a persona: large baskets with many returns, or most orders late in
+# the year. Others hardly differ from each other: two rows show the same frequent,
+# discount-heavy customer. Decoding is what makes a bottleneck explainable (code 2 = 0.7
+# means nothing to a marketer), and it also shows, before any truth is known, that these
+# six clusters are not six distinct kinds of customer.
 #
 # ## 9. When PCA + K-Means is the better choice
 #
@@ -512,9 +524,11 @@ simple.round(3)
 # %% [markdown]
 # On this table the autoencoder does **not** earn its keep. K-Means on the prepared table
 # is the best of the three (ARI 0.71); PCA at the same width beats the autoencoder (0.45
-# against 0.32) in a fraction of the time. With 28 columns there is little to compress, and
-# both compressions keep the directions that vary most, not the ones that separate the
-# segments. Choose PCA + K-Means (or no reduction at all) when:
+# against 0.32) in a fraction of the time. Even the best width of the sweep (0.65, at
+# 2 codes) stays below the table, and you could only find that width with the planted
+# truth. With 28 columns there is little to compress, and both compressions keep the
+# directions that vary most, not the ones that separate the segments. Choose PCA +
+# K-Means (or no reduction at all) when:
 #
 # - it scores about as well on held-out data: then simpler wins;
 # - someone must explain the result: each component is a weighted sum of named columns;
@@ -526,8 +540,9 @@ simple.round(3)
 #
 # ## 10. Compare and combine
 #
-# One table over the same customers: each view's best embedding, K-Means with the
-# business's six segments so every row is scored the same way.
+# One table over the same customers: each view's embedding, and the CRM table as it is
+# (section 9's winner), all clustered by K-Means with the business's six segments so every
+# row is scored the same way.
 
 # %%
 U_graph_n = normalize(U_graph.to_numpy())
@@ -536,6 +551,7 @@ views = {
     "reviews: Word2Vec SIF": text_vectors["Word2Vec, SIF"],
     "CRM table: PCA": PCA(bottleneck, random_state=0).fit(X_train).transform(Xa),
     "CRM table: autoencoder": codes,
+    "CRM table as it is": Xa,
 }
 combined = np.hstack([lesson.block(U_graph_n), lesson.block(text_vectors["Word2Vec, SIF"]),
                       lesson.block(views["CRM table: PCA"])])
@@ -546,41 +562,28 @@ comparison = pd.DataFrame({
                                "reviews: Word2Vec SIF": "nearest reviews",
                                "CRM table: PCA": "components as weighted columns",
                                "CRM table: autoencoder": "decoded centroids",
+                               "CRM table as it is": "centroids in named columns",
                                "all three combined": "per view, not as a whole"},
 })
 comparison.round(3)
 
 # %% [markdown]
 # Each view alone misses something: purchases merge gift shoppers with bargain hunters,
-# reviews merge home cooks with gardeners, and the CRM table is the weakest. Because each
-# view is blind *somewhere else*, the combination (each view scaled to the same total
-# spread, then side by side) recovers nearly everything: ARI 0.99 against 0.75 for the
-# best single view. Scaling matters: without it, the view with the most columns decides.
+# reviews merge home cooks with gardeners, and the CRM table is only strong used whole
+# (its compressions are the weakest rows). Because each view is blind *somewhere else*,
+# the combination (purchases, reviews and the table's PCA codes, each scaled to the same
+# total spread, then side by side) recovers nearly everything: ARI 0.99 against 0.75 for
+# the best single view. Scaling matters: without it, the view with the most columns
+# decides.
 #
 # The course holds these findings to data it does not ship: other seeds, sizes and noise
-# levels of the same generator (`tests/test_nb04_findings.py`). The combination keeps
-# its lead there, and the autoencoder never beats K-Means on the table.
+# levels of the same generator (`tests/test_nb04_findings.py`). There the combination
+# keeps its lead, the graph still beats the basket vectors on new products, and neither
+# PCA nor the autoencoder beats K-Means on the table.
 #
-# ## What you learned
+# ## 11. Say it in an interview
 #
-# - A co-purchase graph turns orders into structure; Node2Vec walks it with a p/q bias
-#   you can now write yourself, and the toolkit samples for every walk at once.
-# - p and q matter less than the textbooks suggest on a dense graph; measure them
-#   (community, role, cold start) before tuning.
-# - Graph vectors help cold-start products that sequence models barely see.
-# - For text, LSA is a strong, explainable baseline; SIF fixes averaged word vectors.
-# - A linear autoencoder is PCA; a non-linear one rebuilds better but need not segment
-#   better. Choose the bottleneck by held-out error, check the segments separately, and
-#   decode centroids to explain them.
-# - Different views are blind in different places: combining them, scaled, is where
-#   embeddings pay off most.
-#
-# > **Interview box: choosing a simpler model.** "Why not the autoencoder?" Because on
-# > the same customers it did not beat PCA + K-Means, which is faster, explainable and
-# > stable. Say what would change your mind: non-linear structure, much wider data, a
-# > clear win on held-out customers.
-#
-# ### Exercise q10: say it in an interview
+# ### Exercise q10: choosing the simpler model
 
 # %%
 q10.show()
@@ -598,6 +601,27 @@ misses, shown by a clear win on held-out customers. I would keep it as a challen
 q10.check(answer_q10, met=met_q10)
 
 # %% [markdown]
+# ## What you learned
+#
+# - A co-purchase graph turns orders into structure; Node2Vec walks it with a p/q bias
+#   you can now write yourself, and the toolkit samples for every walk at once.
+# - On a dense graph p and q hardly move the communities; they move roles and cold-start
+#   neighbours, in opposite directions. Measure what you need before tuning.
+# - Graph vectors help cold-start products that sequence models barely see, though a
+#   handful of buyers stays thin evidence.
+# - For text, LSA is a strong, explainable baseline; SIF improves averaged word vectors a
+#   little. No text method separates customers who write alike.
+# - A linear autoencoder is PCA; a non-linear one rebuilds better but need not segment
+#   better. Choose the bottleneck by held-out error, check the segments separately, and
+#   decode centroids to explain them.
+# - Different views are blind in different places: combining them, scaled, is where
+#   embeddings pay off most.
+#
+# > **Interview box: choosing a simpler model** (compare it with your q10 answer). "Why
+# > not the autoencoder?" Because on the same customers it did not beat PCA + K-Means,
+# > which is faster, explainable and stable. Say what would change your mind: non-linear
+# > structure, much wider data, a clear win on held-out customers.
+#
 # Next: **05 · Dynamic weekly segmentation**.
 
 # %%

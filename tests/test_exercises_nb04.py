@@ -141,6 +141,7 @@ def test_q9_profiles():
     assert right["orders_12m"].between(1, 30).all() and right["avg_basket_value"].between(10, 300).all()
     expect_mistake(q9, ex._scaled_only(ae, centroids), "still standardised", ae=ae, centroids=centroids)
     expect_mistake(q9, ex._logged_only(ae, centroids), "still logs", ae=ae, centroids=centroids)
+    expect_mistake(q9, ex._reversed_undo(ae, centroids), "reverse order", ae=ae, centroids=centroids)
     expect_mistake(q9, right.head(2), "one per centroid", ae=ae, centroids=centroids)
     expect_mistake(q9, right, "Pass the model", ae=ae)
     expect_mistake(q9, right, "columns but the bottleneck", ae=ae, centroids=np.zeros((6, 9)))

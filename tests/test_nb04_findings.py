@@ -7,14 +7,15 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler, normalize
 
-from course_utils import graph
+from course_utils import embeddings, graph
+from course_utils.autoencoders import Autoencoder
 from course_utils.data import shop
 from course_utils.lessons import nb04 as lesson
 
 
 def test_combining_the_views_beats_every_single_view():
     c = lesson.comparison()
-    assert c["combined"] > max(c["purchases"], c["reviews"], c["table_pca"]) + 0.1
+    assert c["combined"] > max(c[v] for v in lesson.SINGLE_VIEWS) + 0.1
 
 
 def test_text_methods_are_close_and_lsa_is_the_cheapest():
@@ -42,7 +43,10 @@ def test_linear_autoencoder_is_pca_on_the_shop_table():
 
 def test_graph_helps_cold_start_products():
     t = lesson.cold_start_table()
-    assert t.iloc[0]["new products"] > t.iloc[1]["new products"] + 0.1
+    graph_row, basket_row = t.iloc[0], t.iloc[1]
+    assert graph_row["new products"] > 2 * basket_row["new products"]  # "more than twice as often"
+    assert graph_row["all products"] > basket_row["all products"]
+    assert basket_row["new products"] < 2 * lesson.chance_purity(lesson.products())  # barely above chance
 
 
 def view_aris(seed, n_customers, noise):
@@ -67,6 +71,12 @@ def view_aris(seed, n_customers, noise):
     out = {name: lesson.ari(lesson.kmeans_labels(V), t)
            for name, V in [("purchases", purchases), ("reviews", reviews), ("table", table), ("combined", combined)]}
     out["table_kmeans"] = lesson.ari(lesson.kmeans_labels(f.to_numpy()), t)
+    ae = Autoencoder(bottleneck=4, **lesson.AE).fit(f.to_numpy())
+    out["table_autoencoder"] = lesson.ari(lesson.kmeans_labels(ae.transform(f.to_numpy())), t)
+    baskets = tables["orders"].groupby("order_id", sort=False)["product_id"].apply(list).tolist()
+    wv_baskets = embeddings.train_item2vec(baskets, vector_size=32, window=5, epochs=5, seed=0)
+    cold = lesson.cold_start(wv, wv_baskets, tables["products"])
+    out["new_graph"], out["new_baskets"] = cold.iloc[0]["new products"], cold.iloc[1]["new products"]
     return out
 
 
@@ -80,3 +90,5 @@ def test_findings_hold_on_data_the_course_does_not_ship(seed, n, noise):
     singles = max(a["purchases"], a["reviews"], a["table"])
     assert a["combined"] > singles + 0.05, a
     assert a["table_kmeans"] > a["table"], a  # compressing the table does not help K-Means here either
+    assert a["table_kmeans"] > a["table_autoencoder"], a  # nor does the autoencoder
+    assert a["new_graph"] > a["new_baskets"] + 0.05, a  # the graph still helps cold-start products

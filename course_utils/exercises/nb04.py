@@ -219,7 +219,7 @@ class BiasedStep(ValueExercise):
         "See solution().",
     ]
     solution_code = """
-    def step_probabilities(G, prev, cur, p, q):
+    def biased_step(G, prev, cur, p, q):
         weights = {}
         for x in G[cur]:
             if x == prev:
@@ -231,6 +231,9 @@ class BiasedStep(ValueExercise):
             weights[x] = G[cur][x].get("weight", 1.0) * alpha
         total = sum(weights.values())
         return {x: w / total for x, w in weights.items()}
+
+
+    step_probabilities = biased_step
     """
     mistakes = (
         Mistake("unnormalised", "Your numbers do not add up to 1: divide each weight by their total.",
@@ -342,10 +345,10 @@ class GraphARI(NumericExercise):
     title = "ARI between the graph clusters and the planted segments, on the customers HDBSCAN clustered"
     expects = "one number between -1 and 1"
     hints = ["Noise (-1) is not a segment: leave those customers out, then compare.",
-             "clustered = labels >= 0; adjusted_rand_score(truth[clustered], labels[clustered])"]
+             "clustered = labels_graph >= 0; adjusted_rand_score(truth[clustered], labels_graph[clustered])"]
     solution_code = """
-    clustered = labels >= 0
-    ari_graph = adjusted_rand_score(truth[clustered], labels[clustered])
+    clustered = labels_graph >= 0
+    ari_graph = adjusted_rand_score(truth[clustered], labels_graph[clustered])
     """
     mistakes = (
         Mistake("noise_as_cluster",
@@ -387,11 +390,12 @@ class SifWeights(ValueExercise):
     expects = "a Series of weights indexed by word"
     hints = [
         "p(word) is the word's share of all the words of all reviews: its count divided by the total count.",
-        "counts = pd.Series([w for words in tokens for w in words]).value_counts(); p = counts / counts.sum()",
+        "counts = pd.Series([w for words in review_tokens for w in words]).value_counts(); "
+        "p = counts / counts.sum()",
         "sif = 0.001 / (0.001 + p)",
     ]
     solution_code = """
-    counts = pd.Series([w for words in tokens for w in words]).value_counts()
+    counts = pd.Series([w for words in review_tokens for w in words]).value_counts()
     sif = 0.001 / (0.001 + counts / counts.sum())
     """
     mistakes = (
@@ -705,14 +709,15 @@ class DecodedProfiles(ValueExercise):
     expects = "a DataFrame with one row per cluster and the columns of X"
     context = ("ae", "centroids")
     hints = [
-        "ae.inverse_transform(centroids) gives rows in the scaled, logged space of X.",
-        "Undo the steps in reverse order: scaler.inverse_transform on the numeric columns, then np.expm1 on the "
+        "ae.inverse_transform(centroids) gives rows in the space of X: logged, then scaled. Undo both, the last "
+        "step first.",
+        "scaler.inverse_transform on the numeric columns (lesson.numeric_columns(X)), then np.expm1 on the "
         "LOG_COLUMNS.",
         "See solution().",
     ]
     solution_code = """
+    num = lesson.numeric_columns(X)
     profiles = pd.DataFrame(ae.inverse_transform(centroids), columns=X.columns)
-    num = [c for c in X.columns if not c.startswith(("region_", "channel_", "payment_"))]
     profiles[num] = scaler.inverse_transform(profiles[num])
     profiles[LOG_COLUMNS] = np.expm1(profiles[LOG_COLUMNS])
     """
@@ -728,6 +733,12 @@ class DecodedProfiles(ValueExercise):
                 "orders): apply np.expm1 to them.",
                 when=lambda f, ae=None, centroids=None: _close(f, _logged_only(*_context(ae, centroids))),
                 example=lambda: _logged_only(*_context(**_example_context())),
+                example_context=lambda: _example_context()),
+        Mistake("wrong_order",
+                "You undid the log before the scaler. Undo the steps in the reverse order they were done: the log "
+                "came first and the scaling second, so inverse_transform the scaler first, then np.expm1.",
+                when=lambda f, ae=None, centroids=None: _close(f, _reversed_undo(*_context(ae, centroids))),
+                example=lambda: _reversed_undo(*_context(**_example_context())),
                 example_context=lambda: _example_context()),
     )
 
@@ -777,6 +788,14 @@ def _logged_only(ae, centroids):
     return f
 
 
+def _reversed_undo(ae, centroids):
+    f = _scaled_only(ae, centroids)
+    f[lesson.LOG_COLUMNS] = np.expm1(f[lesson.LOG_COLUMNS])
+    num = lesson.numeric_columns(f)
+    f[num] = lesson.scaler.shared().inverse_transform(f[num])
+    return f
+
+
 def _example_context() -> dict:
     return {"ae": lesson.example_autoencoder.shared(), "centroids": lesson.example_centroids.shared()}
 
@@ -808,6 +827,10 @@ class SimplerModel(WrittenExercise):
     structure PCA misses, shown by a clear win on held-out customers, not on the training set. I would
     keep it as a challenger and rerun the comparison together when the data grows.
     """
+    hints = [
+        "Start from the measured comparison in section 9: the same customers, ARI and seconds for each.",
+        "An interviewer wants a decision, a reason, and the condition under which you would decide the other way.",
+    ]
     weak_answers = (
         "'Deep learning is more powerful, so the autoencoder' (no measurement, ignores the tie).",
         "'PCA is always better' (no condition under which the autoencoder would win).",
