@@ -27,7 +27,7 @@
 # end one table compares every embedding on the same customers, and you will see where
 # an embedding helps, where it does not, and when PCA + K-Means is the better choice.
 #
-# Running time: about a minute and a half. Learner time: about three hours.
+# Running time: about a minute. Learner time: about three hours.
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
@@ -100,8 +100,9 @@ G.add_weighted_edges_from((a, b, int(w)) for (a, b), w in weights.items())
 q1.check(G)
 
 # %% [markdown]
-# `graph.co_occurrence_graph(orders)` builds the same graph in one call. The rest of the notebook
-# continues from your `G` (or from that reference graph, if yours has not passed yet).
+# `graph.co_occurrence_graph(orders)` builds the same graph in one call. The rest of the
+# notebook continues from your `G` (or from that reference graph, if yours has not passed
+# yet).
 
 # %%
 G = q1.answer_or_reference(G)
