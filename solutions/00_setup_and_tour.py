@@ -171,7 +171,7 @@ data.list_datasets()
 # | 01 | RFM segmentation with K-Means | beginner | clean transactions, compute Recency/Frequency/Monetary, choose k, name segments |
 # | 02 | clustering algorithms and validation | beginner-intermediate | compare K-Means, hierarchical, DBSCAN, HDBSCAN; validate with silhouette and stability |
 # | 03 | session embeddings with Word2Vec and HDBSCAN | intermediate | turn clickstreams into page vectors and user segments |
-# | 04 | graph and autoencoder embeddings | intermediate | Node2Vec-style walks and autoencoder bottlenecks |
+# | 04 | graph, text and autoencoder embeddings | intermediate | Node2Vec on a co-purchase graph, review text, autoencoders; when PCA + K-Means is the better choice |
 # | 05 | dynamic weekly segmentation | advanced | update segments weekly, map personas, monitor drift |
 # | 06 | interview drills | all | answer classic segmentation interview questions under time |
 #

@@ -79,6 +79,31 @@ def check_packages() -> list:
     return [check_package(r) for r in reqs]
 
 
+KERAS_FIX = ("reinstall the pinned packages (`make install`); if you set KERAS_BACKEND yourself, unset it or set it "
+             "to jax: the course runs Keras on the JAX backend")
+
+
+def check_keras() -> Item:
+    """Keras imports and runs on the JAX backend (what the autoencoders of notebook 04 use)."""
+    import subprocess
+
+    code = ("import course_utils.autoencoders as a, keras, jax, numpy as np; "
+            "print(keras.__version__, keras.backend.backend(), jax.__version__, "
+            "float(keras.ops.sum(keras.ops.ones((2, 2)))))")
+    try:  # a fresh process: this one may already hold another backend
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Item("keras on jax", False, f"{type(exc).__name__}: {exc}", KERAS_FIX)
+    words = done.stdout.split()
+    if done.returncode != 0 or len(words) != 4:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return Item("keras on jax", False, f"Keras does not import: {last}", KERAS_FIX)
+    version, backend, jax_version, total = words
+    if backend != "jax" or total != "4.0":
+        return Item("keras on jax", False, f"Keras {version} runs on {backend!r}, not jax", KERAS_FIX)
+    return Item("keras on jax", True, f"Keras {version} on JAX {jax_version} (CPU)")
+
+
 def check_datasets() -> list:
     from course_utils import data
 
@@ -140,7 +165,7 @@ def check_kernel(timeout: float = 60) -> Item:
 def run(kernel: bool = True, out=None) -> bool:
     """Run every check, print one row per item, return True when all pass."""
     out = out or sys.stdout
-    items = [check_python()] + check_packages() + check_datasets()
+    items = [check_python()] + check_packages() + [check_keras()] + check_datasets()
     if kernel:
         items.append(check_kernel())
     for item in items:
