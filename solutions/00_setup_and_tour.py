@@ -167,16 +167,16 @@ data.list_datasets()
 #
 # | # | notebook | level | you will be able to |
 # |---|---|---|---|
-# | 00 | setup and tour | - | check your setup, use `check()/hint()/solution()` |
-# | 01 | RFM segmentation with K-Means | beginner | clean transactions, compute Recency/Frequency/Monetary, choose k, name segments |
-# | 02 | clustering algorithms and validation | beginner-intermediate | compare K-Means, hierarchical, DBSCAN, HDBSCAN; validate with silhouette and stability |
-# | 03 | session embeddings with Word2Vec and HDBSCAN | intermediate | turn clickstreams into page vectors and user segments |
-# | 04 | graph, text and autoencoder embeddings | intermediate | Node2Vec on a co-purchase graph, review text, autoencoders; when PCA + K-Means is the better choice |
-# | 05 | dynamic weekly segmentation | advanced | update segments weekly, map personas, monitor drift |
-# | 06 | interview drills | all | answer classic segmentation interview questions under time |
+# | 00 | setup and tour | - | check your setup, use `check()/hint()/solution()`, find the data |
+# | 01 | RFM segmentation with K-Means | beginner | clean transactions, compute Recency/Frequency/Monetary, argue a k, read and name clusters, recognise weak structure |
+# | 02 | clustering algorithms and validation | beginner-intermediate | say where K-Means, hierarchical, DBSCAN, HDBSCAN and Gaussian mixtures fail; validate with silhouette diagrams, stability and chance-corrected scores; test whether there is any structure; read PCA, t-SNE and UMAP pictures |
+# | 03 | session embeddings with Word2Vec and HDBSCAN | intermediate | turn clickstreams into page vectors with Word2Vec, cluster readers with HDBSCAN, place new readers |
+# | 04 | graph, text and autoencoder embeddings | intermediate | Node2Vec on a co-purchase graph, review text (LSA, Word2Vec, Doc2Vec), an autoencoder bottleneck; when PCA + K-Means is the better choice |
+# | 05 | dynamic weekly segmentation | advanced | update segments weekly with stable identities, map personas, store the history, monitor drift, decide when to refit |
+# | 06 | interview drills | all | answer classic segmentation interview questions hands-on and in words, under time; keep drilling in the terminal |
 #
-# Notebooks appear in `notebooks/` as they are released. Worked solutions are in
-# `solutions/`; open them after you have tried.
+# Every notebook is in `notebooks/`, and `make lab` copies it into your own `workspace/`.
+# Worked solutions are in `solutions/`; open them after you have tried.
 #
 # ## 5. Your progress
 #
@@ -189,4 +189,6 @@ from course_utils.course import progress
 _ = progress.show()
 
 # %% [markdown]
+# Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
+#
 # You are set up. Next: **01 · RFM segmentation with K-Means**.

@@ -706,4 +706,6 @@ crm.groupby("segment").agg(customers=("cluster", "size"), median_spend=("monetar
 # they do not stand out. *"Why scale before K-Means?"* Distances: without it, the column
 # with the largest numbers decides every assignment.
 #
+# Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
+#
 # **Next:** 02 · Clustering algorithms and validation.

@@ -880,6 +880,8 @@ q10.check(answer, met=met)
 # > differentiating feature (here a channel-preference score), or use an algorithm that
 # > fits the groups' shape; and show the measured result of the choice.
 #
+# Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
+#
 # **Next:** 03 · Session embeddings with Word2Vec and HDBSCAN.
 
 # %%

@@ -623,6 +623,8 @@ q10.check(answer_q10, met=met_q10)
 # > which is faster, explainable and stable. Say what would change your mind: non-linear
 # > structure, much wider data, a clear win on held-out customers.
 #
+# Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
+#
 # Next: **05 · Dynamic weekly segmentation**.
 
 # %%

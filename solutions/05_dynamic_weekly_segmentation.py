@@ -690,4 +690,6 @@ print(f"notebook ran in {time.perf_counter() - notebook_start:.0f} s")
 # fired on a segment of 40 customers; do you act?" (first compare it with the noise
 # floor).
 #
+# Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
+#
 # **Next:** 06 · Interview drills.

@@ -8,52 +8,37 @@ from course_utils.course import sections
 from tests.conftest import ROOT
 
 DOCS = ["glossary.md", "cheatsheet.md"]
-PENDING_HEADING = "## Pending"
+NOTEBOOKS = sorted(path.name[:2] for path in (ROOT / "solutions").glob("[0-9][0-9]_*.py"))
+RECAP_LINE = ("Terms and recipes: the [glossary](../docs/glossary.md) and the one-page "
+              "[cheat sheet](../docs/cheatsheet.md).")
 
 
 def doc_links(name: str) -> list:
-    """``[(doc, text, target, pending)]``: links under a '## Pending' heading are pending."""
-    out, pending = [], False
-    for line in (ROOT / "docs" / name).read_text(encoding="utf-8").split("\n"):
-        if line.startswith("## "):
-            pending = line.startswith(PENDING_HEADING)
-        out += [(name, text, target, pending) for text, target in sections.markdown_links(line)]
-    return out
+    """``[(doc, text, target)]`` of the links into notebooks of a file in docs/."""
+    text = (ROOT / "docs" / name).read_text(encoding="utf-8")
+    return [(name, link_text, target) for link_text, target in sections.markdown_links(text)]
 
 
 LINKS = [link for name in DOCS for link in doc_links(name)]
 
 
-def pending_reason(target: str) -> str:
-    """Why a pending link is skipped (its notebook is not in this tree, or its heading is not there yet)."""
-    notebook, anchor = sections.parse_link(target)
-    if not (ROOT / "solutions" / notebook.replace(".ipynb", ".py")).exists():
-        return (f"notebook {notebook[:2]} is written in another branch and not merged here; point this link at its "
-                "section after merging and move the row out of 'Pending'")
-    try:
-        sections.resolve(target, ROOT)
-    except ValueError as exc:
-        return f"notebook {notebook[:2]} exists now but has no such heading: {exc}"
-    return "this pending link resolves now: move the row out of 'Pending'"
-
-
-@pytest.mark.parametrize("doc, text, target, pending", LINKS, ids=[f"{d}:{t}" for d, _, t, _ in LINKS])
-def test_every_section_link_resolves(doc, text, target, pending):
-    if pending:
-        pytest.skip(pending_reason(target))
+@pytest.mark.parametrize("doc, text, target", LINKS, ids=[f"{d}:{t}" for d, _, t in LINKS])
+def test_every_section_link_resolves(doc, text, target):
     section = sections.resolve(target, ROOT)
     number = text.split(" ")[0]
     assert number == section.notebook, f"{doc}: the link text {text!r} names another notebook than {target}"
 
 
 def test_there_are_links_to_check():
-    assert len([link for link in LINKS if not link[3]]) >= 60
+    assert len(LINKS) >= 60
 
 
 def test_every_glossary_row_names_a_section():
-    rows = [line for line in (ROOT / "docs" / "glossary.md").read_text().split("\n")
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    rows = [line for line in text.split("\n")
             if line.startswith("| ") and not line.startswith("| term") and not line.startswith("|---")]
     assert len(rows) >= 60
+    assert not re.search(r"^## ", text, re.M), "one glossary table: no section after it"
     for row in rows:
         assert len(sections.markdown_links(row)) == 1, f"a glossary row needs one section link: {row[:60]}"
     terms = [row.split("|")[1].strip().lower() for row in rows]
@@ -68,9 +53,9 @@ def test_the_glossary_covers_the_seed_concepts():
         assert concept in text, concept
 
 
-def test_a_pending_link_is_skipped_for_a_stated_reason():
-    reason = pending_reason("../notebooks/02_clustering_validation.ipynb#dbscan")
-    assert "02" in reason and ("another branch" in reason or "heading" in reason or "resolves now" in reason)
+def test_every_notebook_is_in_the_glossary():
+    taught = {text.split(" ")[0] for doc, text, _ in LINKS if doc == "glossary.md"}
+    assert set(NOTEBOOKS) <= taught, f"no glossary term is taught in notebook(s) {sorted(set(NOTEBOOKS) - taught)}"
 
 
 def test_readme_links_the_docs_and_lists_the_drill():
@@ -80,7 +65,35 @@ def test_readme_links_the_docs_and_lists_the_drill():
     assert re.search(r"^\| 06 \| interview drills \|.*\| available \|$", readme, re.M)
 
 
-def test_the_recap_of_notebook_06_links_the_docs():
-    source = next((ROOT / "solutions").glob("06_*.py")).read_text()
-    recap = source[source.index("## Recap"):]
-    assert "(../docs/glossary.md)" in recap and "(../docs/cheatsheet.md)" in recap
+@pytest.mark.parametrize("notebook", [
+    pytest.param(nb, marks=pytest.mark.xfail(strict=True, reason="notebook 03 is being reworked in another branch; "
+                                             "its owner adds the line, then remove this mark"))
+    if nb == "03" else nb for nb in NOTEBOOKS])
+def test_the_end_of_every_notebook_links_the_docs(notebook):
+    source = next((ROOT / "solutions").glob(f"{notebook}_*.py")).read_text(encoding="utf-8")
+    markdown = [cell for cell in source.split("# %%") if cell.startswith(" [markdown]")]
+    ending = "\n".join(markdown[-2:])  # the recap, and the pointer to the next notebook
+    assert "(../docs/glossary.md)" in ending and "(../docs/cheatsheet.md)" in ending, (
+        f"notebook {notebook}: end the recap with {RECAP_LINE!r}")
+
+
+def table_rows(text: str, header: str) -> list:
+    """``[(number, notebook, level)]`` of the markdown table that starts with ``header``."""
+    lines = text[text.index(header):].split("\n")[2:]
+    rows = []
+    for line in lines:
+        line = line.removeprefix("# ")
+        if not line.startswith("| "):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows.append(tuple(cells[:3]))
+    return rows
+
+
+def test_the_plan_in_notebook_00_lists_the_readme_syllabus():
+    readme = table_rows((ROOT / "README.md").read_text(encoding="utf-8"),
+                        "| # | notebook | level | you leave able to |")
+    plan = table_rows(next((ROOT / "solutions").glob("00_*.py")).read_text(encoding="utf-8"),
+                      "# | # | notebook | level | you will be able to |")
+    assert plan == readme, "notebook 00's plan of the course lists other notebooks (or levels) than the README"
+    assert [number for number, _, _ in plan] == NOTEBOOKS

@@ -12,23 +12,21 @@ from course_utils.course import drill, sections
 from tests.conftest import ROOT
 
 BANK = drill.load_bank()
-ALL = drill.load_bank(include_pending=True)
-PENDING = [item for item in ALL.values() if item.pending]
-AUTO = [item for item in BANK.values() if item.auto_checked] + [item for item in PENDING if item.auto_checked]
-WRITTEN = [item for item in ALL.values() if item.kind == "written"]
+AUTO = [item for item in BANK.values() if item.auto_checked]
+WRITTEN = [item for item in BANK.values() if item.kind == "written"]
 
 
 def test_the_bank_is_big_enough_and_covers_the_course():
     assert len(BANK) >= 40
-    assert {"01", "03", "05", "06"} <= {item.notebook for item in BANK.values()}
-    assert {item.notebook for item in PENDING} == {"02", "04"}
+    notebooks = {path.name[:2] for path in (ROOT / "solutions").glob("0[1-9]_*.py")}
+    assert notebooks <= {item.notebook for item in BANK.values()}, "every notebook after 00 has items in the bank"
     assert len(drill.topics(BANK)) >= 5
     for topic in drill.topics(BANK):
         assert sum(item.topic == topic for item in BANK.values()) >= 8, topic
 
 
 def test_single_choice_answers_are_spread_over_the_letters():
-    letters = pd.Series([item.right_answer() for item in ALL.values() if item.kind == "choice" and not item.multiple])
+    letters = pd.Series([item.right_answer() for item in BANK.values() if item.kind == "choice" and not item.multiple])
     assert letters.value_counts(normalize=True).max() < 0.4  # no "it is always (a)"
 
 
@@ -85,7 +83,7 @@ COMPUTED = {
 }
 
 
-@pytest.mark.parametrize("item", [i for i in ALL.values() if i.kind == "numeric"], ids=lambda i: i.id)
+@pytest.mark.parametrize("item", [i for i in BANK.values() if i.kind == "numeric"], ids=lambda i: i.id)
 def test_numeric_answers_are_computed_from_the_prompt(item):
     assert item.id in COMPUTED, f"add how {item.id}'s answer follows from its prompt to COMPUTED"
     assert item.exercise().evaluate(COMPUTED[item.id]()).correct
@@ -105,29 +103,20 @@ def test_written_items_judge_the_self_score(item):
 
 
 # -- revisit links --------------------------------------------------------------------------------
-@pytest.mark.parametrize("item", list(ALL.values()), ids=lambda i: i.id)
+@pytest.mark.parametrize("item", list(BANK.values()), ids=lambda i: i.id)
 def test_every_revisit_link_points_at_a_section(item):
-    if item.pending:
-        pytest.skip(f"pending ({item.id}): {item.pending}")
     section = sections.resolve(item.revisit, ROOT)
     assert section.level >= 2, f"{item.id}: link a section, not the notebook's title"
-
-
-def test_pending_items_are_left_out_of_the_drill_and_say_why():
-    assert PENDING and not set(BANK) & {i.id for i in PENDING}
-    for item in PENDING:
-        assert item.source == drill.PENDING_FILE and "after merging" in item.pending
 
 
 # -- the files ------------------------------------------------------------------------------------------
 def test_one_file_per_topic_and_shipped_as_package_data():
     files = drill.bank_files()
     names = [f.name for f in files]
-    assert drill.PENDING_FILE in names
+    assert len(names) >= 5
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
-        if f.name != drill.PENDING_FILE:
-            assert data["topic"] == f.name[:-5] and data["title"]
+        assert data["topic"] == f.name[:-5] and data["title"]
     config = (ROOT / "pyproject.toml").read_text()
     block = config[config.index("[tool.setuptools.package-data]"):]
     globs = re.findall(r'"([^"]+)"', re.search(r'"course_utils\.course"\s*=\s*\[([^\]]*)\]', block).group(1))
@@ -159,7 +148,7 @@ def good_item(**change):
     ({"colour": "red"}, "unknown field"),
     ({"options": {"a": {"text": "yes", "feedback": "right"}, "b": {"text": "no", "feedback": "wrong"}}},
      "exactly one option must be correct"),
-    ({"pending": "later"}, "move it to pending.json"),
+    ({"pending": "later"}, "unknown field"),
 ])
 def test_a_malformed_item_is_refused_with_its_file_and_field(tmp_path, change, message):
     write(tmp_path, "x.json", [good_item(**change)])
@@ -168,17 +157,16 @@ def test_a_malformed_item_is_refused_with_its_file_and_field(tmp_path, change, m
     assert "x.json" in str(info.value)
 
 
-def test_duplicate_ids_and_unexplained_pending_items_are_refused(tmp_path):
+def test_duplicate_ids_and_unreadable_files_are_refused(tmp_path):
     write(tmp_path, "x.json", [good_item(), good_item()])
     with pytest.raises(drill.BankError, match="used twice"):
         drill.load_bank(tmp_path)
     write(tmp_path, "x.json", [good_item()])
-    write(tmp_path, "pending.json", [good_item(id="x-two")])
-    with pytest.raises(drill.BankError, match="must say why it is pending"):
+    write(tmp_path, "y.json", [good_item(id="x-one", topic="y")])
+    with pytest.raises(drill.BankError, match="used twice"):
         drill.load_bank(tmp_path)
-    write(tmp_path, "pending.json", [good_item(id="x-two", pending="notebook 09 is not merged")])
-    assert list(drill.load_bank(tmp_path)) == ["x-one"]
-    assert list(drill.load_bank(tmp_path, include_pending=True)) == ["x-one", "x-two"]
+    write(tmp_path, "y.json", [good_item(id="y-one", topic="y")])
+    assert list(drill.load_bank(tmp_path)) == ["x-one", "y-one"]
     (tmp_path / "x.json").write_text("{not json")
     with pytest.raises(drill.BankError, match="not readable JSON"):
         drill.load_bank(tmp_path)

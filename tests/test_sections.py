@@ -41,14 +41,14 @@ def test_sections_of_a_source_skip_code_fences_and_solution_cells_and_number_rep
 
 
 def test_resolve_finds_a_real_section(root):
-    section = resolve("notebooks/01_rfm_kmeans.ipynb#6-choose-k", root)
-    assert section.title == "6. Choose k" and section.label() == "01 · 6. Choose k"
-    assert resolve("../notebooks/01_rfm_kmeans.ipynb#6-choose-k", root) == section
+    section = resolve("notebooks/01_rfm_kmeans.ipynb#7-choose-k", root)
+    assert section.title == "7. Choose k" and section.label() == "01 · 7. Choose k"
+    assert resolve("../notebooks/01_rfm_kmeans.ipynb#7-choose-k", root) == section
 
 
 def test_resolve_says_what_is_wrong(root, tmp_path):
-    with pytest.raises(ValueError, match="no heading with anchor '6-choose-kk'.*6-choose-k"):
-        resolve("notebooks/01_rfm_kmeans.ipynb#6-choose-kk", root)
+    with pytest.raises(ValueError, match="no heading with anchor '7-choose-kk'.*7-choose-k"):
+        resolve("notebooks/01_rfm_kmeans.ipynb#7-choose-kk", root)
     with pytest.raises(ValueError, match="no notebook 42_nothing.ipynb"):
         resolve("notebooks/42_nothing.ipynb#intro", root)
     with pytest.raises(ValueError, match="names no section"):

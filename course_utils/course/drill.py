@@ -10,7 +10,7 @@ an interviewer would give it. A topic file looks like::
 
     {"topic": "kmeans", "title": "K-Means: scaling, choosing k, validating", "items": [
       {"id": "kmeans-silhouette-point", "topic": "kmeans", "kind": "numeric",
-       "revisit": "notebooks/01_rfm_kmeans.ipynb#6-choose-k", "seconds": 60,
+       "revisit": "notebooks/01_rfm_kmeans.ipynb#7-choose-k", "seconds": 60,
        "prompt": "...", "answer": 0.6, "tolerance": 0.005, "expects": "a number between -1 and 1",
        "mistakes": [{"name": "ratio", "value": 0.4, "message": "That is a / b. ..."}],
        "hints": ["s = (b - a) / max(a, b)."], "explanation": "..."}]}
@@ -19,9 +19,8 @@ A ``choice`` item has ``options`` (``{"a": {"text", "feedback", "correct"}}``) a
 optionally ``"multiple": true``; a ``numeric`` item has ``answer``, ``tolerance``,
 ``rel_tolerance``, ``share`` (a percentage given for a share is named), ``expects`` and
 ``mistakes``; a ``written`` item has ``rubric`` (``{"a": {"text", "keywords",
-"required"}}``), ``model_answer``, ``weak_answers`` and ``min_words``. Items whose
-section is in a notebook not in the course yet wait in ``pending.json``, each with a
-``pending`` reason; the drill leaves them out.
+"required"}}``), ``model_answer``, ``weak_answers`` and ``min_words``. Every item's
+``revisit`` must name a section of a notebook in the course (a test resolves them).
 
 Answers are judged by the same exercise kinds the notebooks use
 (:class:`~course_utils.course.kinds.ChoiceExercise`,
@@ -83,7 +82,6 @@ SECTION = "drill"
 HISTORY = 10  # answers kept per item
 BANK_PACKAGE = "course_utils.course"
 BANK_DIR = "drill_bank"
-PENDING_FILE = "pending.json"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -116,7 +114,6 @@ class Item:
     model_answer: str = ""
     weak_answers: tuple = ()
     min_words: int = 20
-    pending: str = ""
     source: str = ""
 
     @property
@@ -225,11 +222,11 @@ def parse_item(raw: dict, source: str = "") -> Item:
     seconds = _need(raw, "seconds", int, where)
     if not 10 <= seconds <= 3600:
         raise BankError(f"{where}: 'seconds' (the time budget) must be 10 to 3600, got {seconds}")
-    known = {"id", "topic", "revisit", "kind", "prompt", "explanation", "hints", "seconds", "pending"}
+    known = {"id", "topic", "revisit", "kind", "prompt", "explanation", "hints", "seconds"}
     fields = dict(
         id=item_id, topic=_need(raw, "topic", str, where), revisit=_need(raw, "revisit", str, where), kind=kind,
         prompt=_need(raw, "prompt", str, where).strip(), explanation=_need(raw, "explanation", str, where).strip(),
-        hints=tuple(hints), seconds=seconds, pending=str(raw.get("pending", "")).strip(), source=source,
+        hints=tuple(hints), seconds=seconds, source=source,
     )
     if kind == "choice":
         known |= {"options", "multiple"}
@@ -275,19 +272,16 @@ def parse_item(raw: dict, source: str = "") -> Item:
 
 
 def bank_files(directory=None) -> list:
-    """The topic files of the bank sorted by name, then ``pending.json``."""
+    """The topic files of the bank, sorted by name."""
     base = resources.files(BANK_PACKAGE) / BANK_DIR if directory is None else Path(directory)
-    return sorted((p for p in base.iterdir() if p.name.endswith(".json")),
-                  key=lambda p: (p.name == PENDING_FILE, p.name))
+    return sorted((p for p in base.iterdir() if p.name.endswith(".json")), key=lambda p: p.name)
 
 
-def load_bank(directory=None, include_pending: bool = False) -> dict:
+def load_bank(directory=None) -> dict:
     """``{id: Item}`` of every item of the bank, in file order.
 
     A topic file is ``{"topic": name, "title": text, "items": [...]}`` and every
-    item in it has that topic. ``pending.json`` holds items whose ``revisit``
-    points at a notebook that is not in the course yet (each says why in
-    ``pending``); they are left out unless ``include_pending``.
+    item in it has that topic.
     """
     out: dict = {}
     for path in bank_files(directory):
@@ -297,21 +291,13 @@ def load_bank(directory=None, include_pending: bool = False) -> dict:
             raise BankError(f"{path.name}: not readable JSON ({exc})") from None
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise BankError(f"{path.name}: expected an object with an 'items' list")
-        pending_file = path.name == PENDING_FILE
         for raw in data["items"]:
             item = parse_item(raw, path.name)
-            if pending_file and not item.pending:
-                raise BankError(f"{path.name}: item {item.id!r} must say why it is pending ('pending': ...)")
-            if not pending_file:
-                if item.pending:
-                    raise BankError(f"{path.name}: item {item.id!r} is pending; move it to {PENDING_FILE}")
-                if item.topic != data.get("topic") or path.stem != item.topic:
-                    raise BankError(f"{path.name}: item {item.id!r} has topic {item.topic!r}; a topic file "
-                                    f"holds the items of its topic ({path.stem!r})")
+            if item.topic != data.get("topic") or path.stem != item.topic:
+                raise BankError(f"{path.name}: item {item.id!r} has topic {item.topic!r}; a topic file "
+                                f"holds the items of its topic ({path.stem!r})")
             if item.id in out:
                 raise BankError(f"{path.name}: item id {item.id!r} is used twice (also in {out[item.id].source})")
-            if pending_file and not include_pending:
-                continue
             out[item.id] = item
     return out
 

@@ -11,13 +11,13 @@ The anchor is derived from a markdown heading of the notebook's single source,
 ``solutions/03_session_embeddings.py``, the way GitHub derives heading anchors:
 lower-case, punctuation dropped, spaces become hyphens, and a repeated heading
 gets ``-1``, ``-2``, ... So ``## 3. Sessions`` is ``#3-sessions`` and
-``## 5. Log and scale: what goes wrong without`` is
-``#5-log-and-scale-what-goes-wrong-without``. Headings of cells that only the
+``## 5. Transform and scale: what K-Means needs`` is
+``#5-transform-and-scale-what-k-means-needs``. Headings of cells that only the
 solution notebook has (tagged ``solution``) are not in the learner notebook and
 do not count.
 
->>> heading_anchor("5. Log and scale: what goes wrong without")
-'5-log-and-scale-what-goes-wrong-without'
+>>> heading_anchor("5. Transform and scale: what K-Means needs")
+'5-transform-and-scale-what-k-means-needs'
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def parse_link(link: str) -> tuple:
         raise TypeError(f"a section link is text, got {type(link).__name__}")
     path, sep, anchor = link.strip().partition("#")
     if not sep or not anchor:
-        raise ValueError(f"{link!r} names no section: add '#<anchor>' (e.g. notebooks/01_rfm_kmeans.ipynb#6-choose-k)")
+        raise ValueError(f"{link!r} names no section: add '#<anchor>' (e.g. notebooks/01_rfm_kmeans.ipynb#7-choose-k)")
     parts = PurePosixPath(path).parts
     if len(parts) < 2 or parts[-2] != "notebooks" or not _NOTEBOOK.match(parts[-1]):
         raise ValueError(f"{link!r} does not point into notebooks/: expected notebooks/NN_name.ipynb#anchor "

@@ -36,7 +36,7 @@ from course_utils.course.kinds import (
 from course_utils.course.registry import register
 from course_utils.lessons import nb06 as lesson
 
-BANK = drill.load_bank(include_pending=True)
+BANK = drill.load_bank()
 
 
 def bank_exercise(item_id: str, name: str):
