@@ -29,7 +29,7 @@
 # K-Means find groups, argue how many, read and name them, and check them against the truth
 # that was planted in this synthetic data, and learn what the diagnostics look like when
 # there is little structure to find. Running time: under a minute. Learner time: about two
-# hours.
+# and a half hours.
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.

@@ -435,8 +435,9 @@ curves.round(3)
 # %% [markdown]
 # ### Exercise q10: your k
 #
-# Set `k_chosen`. Use the rule of notebook 01: keep the ks that are stable (mean ARI at
-# least 0.85) and within 0.05 of the best silhouette; present the largest of those.
+# Set `k_chosen`. Use the convention notebook 01 calls "the largest defensible k": keep the
+# ks that are stable (mean ARI at least 0.85) and within 0.05 of the best silhouette, and
+# present the largest of those.
 
 # %%
 # BEGIN SOLUTION: The k you would present.

@@ -39,6 +39,11 @@ TOUCHES = [
         "the data card and SHA256SUMS, if the notebook ships data",
     ),
     ("docs/glossary.md", "the terms the notebook teaches, linked to its sections (edit by hand)"),
+    (
+        "docs/instructor_guide.md",
+        "its section: `python -m course_utils guide` adds it with the generated misconceptions; "
+        "write its objectives, timing, discussion prompts and pair activities (edit by hand)",
+    ),
     ("make notebooks", "regenerate notebooks/ and solutions/*.ipynb, then run make test"),
 ]
 

@@ -356,9 +356,21 @@ def _label_numbers(X, k, n_resamples=10, random_state=0):
     return float(np.mean([(a == b).mean() for a, b in combinations(fits, 2)]))
 
 
-def _unseeded(X, k, n_resamples=10, random_state=0):
-    """The slip of ignoring random_state: another answer on every call."""
-    return lesson.stability(X, k, n_resamples, random_state=int(np.random.default_rng().integers(1, 10**6)))
+def _unseeded_function(seed: int = 7):
+    """The slip of ignoring random_state: a function that gives another answer on every call.
+
+    Its calls draw their seeds from one generator, so that the example (and the message the
+    instructor guide quotes for it) is the same in every run of the course.
+    """
+    draws = np.random.default_rng(seed)
+
+    def unseeded(X, k, n_resamples=10, random_state=0):
+        return lesson.stability(X, k, n_resamples, random_state=int(draws.integers(1, 10**6)))
+
+    return unseeded
+
+
+_unseeded = _unseeded_function()
 
 
 class Stability(ValueExercise):
@@ -389,7 +401,7 @@ class Stability(ValueExercise):
         Mistake("not_reproducible",
                 lambda p: (f"Two identical calls gave {p.split:.3f} and {p.again:.3f}: the function does not use "
                            "random_state. Seed the resampling (np.random.default_rng(random_state)) and K-Means."),
-                when=lambda p: abs(p.split - p.again) > 1e-9, example=lambda: _unseeded),
+                when=lambda p: abs(p.split - p.again) > 1e-9, example=_unseeded_function),
         Mistake("different_rows",
                 lambda p: (f"On three clean, well-separated blobs your function gives {p.real:.2f} at k = 3, as if "
                            "the fits had nothing in common. The labellings you compare are probably of different "
