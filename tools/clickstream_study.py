@@ -103,7 +103,7 @@ def main(argv=None):
         keep = {"old notebook (HDBSCAN on all, no placement)": "old defaults", "new defaults": "new defaults",
                 "UMAP(5) + HDBSCAN on all, no placement": "UMAP variant"}
         tables = []
-        for part in ("grid", "independent generator"):
+        for part in ("grid", "independent generator", "knob extremes"):
             table = rg.summary(results[part]).loc[list(keep)].rename(index=keep)
             tables.append(table.assign(clickstreams=part, n=results[part]["dataset"].nunique()))
         out = pd.concat(tables).rename_axis("pipeline").reset_index()
