@@ -928,3 +928,122 @@ def null_comparison(X, score, n_permutations: int = 19, random_state: int = 0) -
     seeds = rng.integers(0, 2**32 - 1, size=n)
     null = [run(permute_columns(arr, int(s)), f"shuffled copy {i + 1}") for i, s in enumerate(seeds)]
     return NullComparison(observed, null)
+
+
+# -- placing rows by their clustered neighbours ------------------------------------------------
+def place_by_neighbours(segmenter, X, n_neighbors: int = 15, agreement: float = 0.7) -> tuple:
+    """Place rows in a fitted :class:`ReducedHDBSCAN`'s clusters by a vote of their neighbours.
+
+    Each row is put in the reduced space the clusters live in
+    (``segmenter.transform``); its ``n_neighbors`` nearest *clustered* rows of
+    the fit vote, and it joins the cluster most of them belong to, if at least
+    ``agreement`` of them agree. A row whose neighbours are split between
+    clusters (a reader between two interests, or of no interest in particular)
+    stays unplaced (-1). Unlike :meth:`ReducedHDBSCAN.predict`, a row need not
+    fall inside a dense region: this is for rows the density was not estimated
+    on, such as readers with less evidence, and it follows the clusters'
+    shapes (a long thin cluster keeps its members).
+
+    Parameters
+    ----------
+    segmenter : ReducedHDBSCAN
+        Fitted, with at least one cluster.
+    X : array-like of shape (n_rows, n_features)
+        Rows in the space the segmenter was fitted on (the same columns).
+    n_neighbors : int
+        How many clustered rows vote.
+    agreement : float
+        Smallest share of the votes the winning cluster needs, from 0 to 1;
+        0 places every row.
+
+    Returns
+    -------
+    labels : ndarray of int
+        A cluster of the segmenter for each row, or -1.
+    share : ndarray of float
+        The share of the votes the most voted cluster got.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    if not isinstance(segmenter, ReducedHDBSCAN):
+        raise TypeError(f"segmenter must be a fitted ReducedHDBSCAN, got {type(segmenter).__name__}")
+    segmenter._check_fitted()
+    clustered = segmenter.labels_ >= 0
+    if not clustered.any():
+        raise ValueError("the segmenter found no cluster, so there is nothing to place rows in; refit it with a "
+                         "smaller min_cluster_size or min_samples")
+    k = whole_number(n_neighbors, "n_neighbors")
+    if k > int(clustered.sum()):
+        raise ValueError(f"n_neighbors={k} but only {int(clustered.sum())} fitted rows are clustered; use fewer")
+    if isinstance(agreement, bool) or not isinstance(agreement, (int, float, np.floating)) or not 0 <= agreement <= 1:
+        raise ValueError(f"agreement must be a share from 0 to 1, such as 0.7, got {agreement!r}")
+    Z = segmenter.transform(X)
+    if len(Z) == 0:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    known = segmenter.labels_[clustered]
+    neighbours = NearestNeighbors(n_neighbors=k).fit(segmenter.embedding_[clustered]).kneighbors(Z)[1]
+    votes = known[neighbours]
+    counts = np.zeros((len(Z), int(known.max()) + 1))
+    np.add.at(counts, (np.repeat(np.arange(len(Z)), k), votes.ravel()), 1)
+    winner = counts.argmax(axis=1)
+    share = counts.max(axis=1) / k
+    return np.where(share >= agreement, winner, -1).astype(int), share
+
+
+# -- several settings, one answer ---------------------------------------------------------------
+def consensus_hdbscan(X, settings, **common) -> tuple:
+    """Fit :class:`ReducedHDBSCAN` under several settings and keep the one the others agree with most.
+
+    HDBSCAN's answer can hinge on a setting: on one dataset ten PCA dimensions
+    merge two groups that six keep apart, on another it is the other way round.
+    No single setting is safe everywhere, but the failures rarely coincide, so
+    the clustering that agrees best with all the others (the highest mean
+    adjusted Rand index, counted on the rows both clusterings place) is a safe
+    choice: a *consensus* over settings. Agreement is the adjusted Rand index
+    over every row, noise counted as one more label (counted only on the rows
+    both place, a setting that leaves a merged group mostly as noise would look
+    as if it agreed).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_features)
+    settings : list of dict
+        ReducedHDBSCAN parameters that differ between the fits (at least two),
+        e.g. ``[{"n_components": 6, "min_samples": 5}, {"n_components": 10, "min_samples": 10}]``.
+    **common
+        Parameters every fit shares (``min_cluster_size=...``).
+
+    Returns
+    -------
+    best : ReducedHDBSCAN
+        The fitted model whose clustering agrees most with the others.
+    table : DataFrame
+        One row per setting: its parameters, ``clusters``, ``noise share`` and
+        ``agreement`` (mean ARI with the other settings), best first.
+
+    Examples
+    --------
+    >>> settings = [{"n_components": nc, "min_samples": ms} for nc in (6, 8, 10) for ms in (5, 10)]
+    >>> best, table = consensus_hdbscan(U, settings, min_cluster_size=50)   # doctest: +SKIP
+    """
+    if isinstance(settings, dict) or not isinstance(settings, (list, tuple)) or len(settings) < 2:
+        raise TypeError("settings must be a list of at least two dicts of ReducedHDBSCAN parameters, got "
+                        f"{type(settings).__name__}")
+    known = set(ReducedHDBSCAN().get_params())
+    for s in settings:
+        if not isinstance(s, dict):
+            raise TypeError(f"each setting must be a dict of ReducedHDBSCAN parameters, got {s!r}")
+        unknown = sorted((set(s) | set(common)) - known)
+        if unknown:
+            raise ValueError(f"{unknown} are not ReducedHDBSCAN parameters; use {sorted(known)}")
+    fits = [ReducedHDBSCAN(**{**common, **s}).fit(X) for s in settings]
+    n = len(fits)
+    agree = np.eye(n)
+    for i, j in combinations(range(n), 2):  # noise is one more label: a setting that leaves a group out disagrees
+        agree[i, j] = agree[j, i] = adjusted_rand_score(fits[i].labels_, fits[j].labels_)
+    score = (agree.sum(axis=1) - 1) / (n - 1)
+    table = pd.DataFrame([{**s, "clusters": f.n_clusters_, "noise share": f.noise_share_, "agreement": score[i]}
+                          for i, (s, f) in enumerate(zip(settings, fits))])
+    best = int(np.argmax(score))  # the first of equals: the order of settings breaks ties
+    table = table.iloc[np.argsort(-score, kind="stable")]
+    return fits[best], table

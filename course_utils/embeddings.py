@@ -421,3 +421,166 @@ class QueryEmbedder(BaseEstimator):
         out.index.name = user_col
         out["has_query"] = out.notna().all(axis=1).astype(float)
         return out
+
+
+# -- the taught pipeline in one call -------------------------------------------------------------
+#: Word2Vec settings of :func:`segment_clickstream` (those of notebook 03).
+SEGMENT_W2V = {"vector_size": 32, "window": 5, "epochs": 5}
+
+
+def _clickstream_user_vectors(events, user_col, time_col, item_col, gap, random_state):
+    """Clean, sessionize, train item2vec; return ``(user vectors, evidence per user)``."""
+    from course_utils import sessions
+
+    require_columns(events, [user_col, time_col, item_col], what="events")
+    log = events[[user_col, time_col, item_col]]
+    log = log[log[item_col].notna()].drop_duplicates()
+    if log[user_col].isna().any():
+        raise ValueError(f"{int(log[user_col].isna().sum())} events have no {user_col!r}; drop them first")
+    log = sessions.sessionize(log, user_col, time_col, gap=gap)
+    sequences = sessions.session_sequences(log, item_col, time_col=time_col, min_length=2)
+    wv = train_item2vec(sequences, seed=random_state, **SEGMENT_W2V)
+    with warnings.catch_warnings():  # readers without any vector are reported as -1 below
+        warnings.simplefilter("ignore", UserWarning)
+        U = user_embeddings(log, wv, user_col, item_col, weighting="tfidf", on_missing="drop")
+    g = log.groupby(user_col, sort=True)
+    evidence = pd.DataFrame({"views": g.size(), "sessions": g["session_id"].nunique(), "items": g[item_col].nunique()})
+    evidence["focus"] = reading_focus(log, wv, user_col, item_col).reindex(evidence.index)
+    return U, evidence
+
+
+def reading_focus(events: pd.DataFrame, vectors, user_col: str = "user_id", item_col: str = "page",
+                  idf=None) -> pd.Series:
+    """How focused each user's reading is: 1 when every item points the same way, lower when spread.
+
+    The length of the idf-weighted mean of the user's item vectors divided by
+    the weighted mean of their lengths (the "resultant length" of directional
+    statistics). Items read together have vectors pointing the same way, so a
+    reader of one interest scores near 1 and a reader of a little of
+    everything scores lower. :func:`user_embeddings` followed by scaling to
+    unit length throws exactly this away. A user with one item scores 1: read
+    it together with the evidence (how many items and sessions).
+    """
+    table = _vector_table(vectors)
+    lengths = pd.DataFrame({"length": np.linalg.norm(table.to_numpy(), axis=1)}, index=table.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        mean = user_embeddings(events, table, user_col, item_col, weighting="tfidf", on_missing="drop", idf=idf)
+        size = user_embeddings(events, lengths, user_col, item_col, weighting="tfidf", on_missing="drop", idf=idf)
+    return pd.Series(np.linalg.norm(mean.to_numpy(), axis=1) / size.to_numpy()[:, 0], index=mean.index, name="focus")
+
+
+#: The settings :func:`segment_clickstream` fits HDBSCAN under; it keeps the one the others agree with most.
+SEGMENT_SETTINGS = [{"n_components": nc, "min_samples": ms} for nc in (6, 8, 10) for ms in (5, 10)]
+
+
+def _segment_users(U, evidence, random_state=0, min_sessions=1, min_items=2, fit_share=0.5,
+                   min_cluster_share=0.02, n_neighbors=15, agreement=0.7, settings=None, place=True):
+    """Segment user vectors: HDBSCAN on the best-evidenced users, the others placed by their neighbours.
+
+    Returns ``(labels, details, segmenter, settings table)``.
+    """
+    from course_utils.clustering import consensus_hdbscan, place_by_neighbours
+
+    details = evidence.copy()
+    details["has_vector"] = details.index.isin(U.index)
+    enough = (details["sessions"] >= min_sessions) & (details["items"] >= min_items) & details["has_vector"]
+    # Density is estimated on the users with the most evidence: noisy vectors of thin
+    # readers fill the valleys between groups and make HDBSCAN merge them.
+    cut = details.loc[enough, "items"].quantile(1 - fit_share) if enough.any() else np.inf
+    fitted = enough & (details["items"] >= cut)
+    n_fit = int(fitted.sum())
+    if n_fit < 2 * max(n_neighbors, 10):
+        raise ValueError(f"only {n_fit} users have enough evidence (>= {min_sessions} sessions and >= {min_items} "
+                         "items) to estimate the segments on; give a longer log or lower min_sessions/min_items")
+    segmenter, table = consensus_hdbscan(
+        U.loc[details.index[fitted]], SEGMENT_SETTINGS if settings is None else settings, reduce="pca",
+        min_cluster_size=max(5, int(round(min_cluster_share * n_fit))), random_state=random_state)
+    labels = pd.Series(-1, index=details.index, name="segment")
+    labels[details.index[fitted]] = segmenter.labels_
+    core = labels >= 0
+    details["fitted"], details["core"] = fitted, core
+    details["agreement"] = np.nan
+    rest = enough & ~core
+    if place and rest.any() and core.sum() >= n_neighbors:
+        placed, share = place_by_neighbours(segmenter, U.loc[details.index[rest]], n_neighbors=n_neighbors,
+                                            agreement=agreement)
+        labels[details.index[rest]] = placed
+        details.loc[rest, "agreement"] = share
+    details["how"] = np.select(
+        [~details["has_vector"], ~enough, core, labels >= 0],
+        ["no vector", "little evidence", "core", "placed"], default="split vote")
+    details["segment"] = labels
+    return labels, details, segmenter, table
+
+
+def segment_clickstream(events: pd.DataFrame, user_col: str = "user_id", time_col: str = "timestamp",
+                        item_col: str = "page", random_state: int = 0, *, gap="30min", min_sessions: int = 1,
+                        min_items: int = 2, fit_share: float = 0.5, min_cluster_share: float = 0.02,
+                        n_neighbors: int = 15, agreement: float = 0.7, details: bool = False):
+    """Segment the users of a clickstream by what they read, in one call.
+
+    The pipeline notebook 03 teaches, with the defaults chosen by their worst
+    case over many generated clickstreams (not by the shipped one):
+
+    1. drop exact repeated events and events without an item; cut sessions
+       at ``gap`` of inactivity;
+    2. train item2vec (skip-gram Word2Vec, 32 dimensions, window 5, 5
+       epochs, seeded) on the items of every session of two or more;
+    3. one vector per user: the idf-weighted mean of their items' vectors;
+    4. evidence: a user with fewer than ``min_sessions`` sessions or
+       ``min_items`` distinct items is not placed (-1, too little to go on);
+    5. HDBSCAN (unit length, PCA to 10 dimensions) on the ``fit_share`` of
+       users with the most distinct items, ``min_cluster_size`` =
+       ``min_cluster_share`` of them: the dense cores of the segments;
+    6. every other user with enough evidence joins the cluster most of their
+       ``n_neighbors`` nearest core users belong to, if at least
+       ``agreement`` of them agree; otherwise -1 (between segments, or no
+       interest in particular).
+
+    Robots are not removed: drop them first (users with more events than a
+    person makes).
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per event (a page view), with ``user_col``, ``time_col`` and
+        ``item_col``; any order.
+    random_state : int
+        Seed of Word2Vec and the reduction; the same seed gives the same segments.
+    gap, min_sessions, min_items, fit_share, min_cluster_share, min_samples, n_neighbors, agreement
+        The settings above; see notebook 03 for what each changes.
+    details : bool
+        Also return a DataFrame with, per user, the evidence (``views``,
+        ``sessions``, ``items``), whether the user was a core member or
+        placed (``how``: core, placed, split vote, little evidence, no
+        vector) and the neighbours' ``agreement``.
+
+    Returns
+    -------
+    Series
+        The segment of every user of ``events`` (int, -1 for not placed),
+        indexed by user and sorted. With ``details=True``: ``(segments, details)``.
+    """
+    require_columns(events, [user_col, time_col, item_col], what="events")
+    seed = whole_number(random_state, "random_state", minimum=0)
+    ms, mi = whole_number(min_sessions, "min_sessions"), whole_number(min_items, "min_items")
+    for name, value in (("fit_share", fit_share), ("min_cluster_share", min_cluster_share), ("agreement", agreement)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1 or (
+                value == 0 and name != "agreement"):
+            raise ValueError(f"{name} must be a share from 0 to 1 (above 0 but for agreement), got {value!r}")
+    if len(events) == 0:
+        raise ValueError("events is empty")
+    U, evidence = _clickstream_user_vectors(events, user_col, time_col, item_col, gap, seed)
+    labels, table, _, _ = _segment_users(
+        U, evidence, random_state=seed, min_sessions=ms, min_items=mi, fit_share=float(fit_share),
+        min_cluster_share=float(min_cluster_share), n_neighbors=whole_number(n_neighbors, "n_neighbors"),
+        agreement=float(agreement))
+    users = pd.Index(events[user_col].dropna().unique()).sort_values()
+    labels = labels.reindex(users, fill_value=-1).rename_axis(user_col)  # users whose every event lost its item
+    if details:
+        table = table.reindex(users)
+        table["how"] = table["how"].fillna("no item")
+        table["segment"] = labels
+        return labels, table
+    return labels

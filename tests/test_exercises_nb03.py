@@ -8,10 +8,10 @@ from sklearn.metrics import accuracy_score, adjusted_rand_score, rand_score
 
 from course_utils import clustering
 from course_utils.exercises import nb03 as exercises
-from course_utils.exercises.nb03 import ____, q1, q2, q3, q4, q5, q6, q7, q8, q9
+from course_utils.exercises.nb03 import ____, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12
 from course_utils.lessons import nb03
 
-ALL = (q1, q2, q3, q4, q5, q6, q7, q8, q9)
+ALL = (q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12)
 
 
 def expect(exercise, answer, phrase):
@@ -178,80 +178,133 @@ def test_q6_precision_does_not_matter():
     expect(q6, ref.round(3), "weights differ")
 
 
-# -- q7 HDBSCAN labels --------------------------------------------------------------------
-def test_q7_labels():
-    U = nb03.user_vectors()
-    ref = nb03.segmenter().labels_
-    assert q7.check(ref).correct
-    assert q7.check(list(ref)).correct
-    other = clustering.ReducedHDBSCAN(min_cluster_size=25, min_samples=5).fit(U).labels_
-    assert q7.check(other).correct  # other sensible settings pass too
-    assert not hasattr(q7, "accepted")  # checking keeps no state
-    expect(q7, np.full(len(U), -1), "Every user is noise")
-    expect(q7, KMeans(8, n_init=3, random_state=0).fit_predict(U), "No user is noise")
-    expect(q7, clustering.ReducedHDBSCAN(min_cluster_size=600, min_samples=5).fit(U).labels_, "mix the planted")
-    expect(q7, np.where(ref == 0, 0, -1), "One cluster")
-    too_noisy = np.where(np.isin(ref, [0, 1]), -1, ref)
-    expect(q7, too_noisy, "Too much noise")
-    expect(q7, ref[:100], "one label per user")
-    expect(q7, clustering.ReducedHDBSCAN(min_cluster_size=25).fit(U), "labels_")
+# -- q7 variance kept by six components --------------------------------------------------
+def test_q7_variance_kept():
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import normalize
+
+    U = nb03.user_vectors().to_numpy()
+    ratios = PCA(random_state=0).fit(normalize(U)).explained_variance_ratio_
+    assert q7.check(ratios[:6].sum()).correct
+    assert q7.check(float(np.cumsum(ratios)[5])).correct
+    assert q7.check(np.float32(ratios[:6].sum())).correct
+    raw = PCA(random_state=0).fit(U).explained_variance_ratio_
+    expect(q7, raw[:6].sum(), "unit length")
+    expect(q7, ratios[5], "sixth component alone")
+    expect(q7, np.cumsum(ratios)[6], "first seven")
+    expect(q7, ratios[:5].sum(), "first five")
+    expect(q7, ratios[:6].sum() * 100, "percentage")
+    expect(q7, 0.5, "not the sum")
+    expect(q7, ratios[:6], "one number")
 
 
-# -- q8 ARI on clustered users ------------------------------------------------------------
-def test_q8_ari():
+# -- q8 HDBSCAN on the best-evidenced readers ---------------------------------------------
+def test_q8_core_labels():
+    U_fit = nb03.user_vectors().loc[nb03.fit_users()]
+    ref = nb03.first_try().labels_
+    assert q8.check(ref).correct
+    assert q8.check(list(ref)).correct
+    assert q8.check(nb03.segmenter().labels_).correct  # the consensus pick passes too
+    size = nb03.core_size()
+    other = clustering.ReducedHDBSCAN(min_cluster_size=size, min_samples=5, n_components=6).fit(U_fit).labels_
+    assert q8.check(other).correct  # other sensible settings pass
+    assert not hasattr(q8, "accepted")  # checking keeps no state
+    expect(q8, np.full(len(U_fit), -1), "Every reader is noise")
+    expect(q8, KMeans(8, n_init=3, random_state=0).fit_predict(U_fit), "No reader is noise")
+    expect(q8, np.where(ref >= 0, ref % 3, -1), "mix the planted")
+    expect(q8, np.where(ref == 0, 0, -1), "One cluster")
+    expect(q8, np.where(np.isin(ref, [0, 1, 2]), -1, ref), "Too much noise")
+    expect(q8, nb03.old_segmenter_all().labels_, "You clustered every reader")
+    expect(q8, ref[:100], "one label per user")
+    expect(q8, nb03.first_try(), "labels_")
+
+
+# -- q9 why a vote of neighbours ------------------------------------------------------------
+def test_q9_choice():
+    assert q9.check("b").correct
+    assert q9.check("(B)").correct
+    for wrong, phrase in [("a", "leaves the fitted clusters"), ("c", "stays unplaced"), ("d", "planted truth")]:
+        expect(q9, wrong, phrase)
+    expect(q9, "e", "not an option")
+    expect(q9, "a, b", "one option only")
+    expect(q9, 2, "letter")
+
+
+# -- q10 ARI over the interested readers ---------------------------------------------------
+def test_q10_ari():
     t = nb03.truth().to_numpy()
-    labels = nb03.segmenter().labels_
+    labels = nb03.labels()
+    keep = t != "casual"
+    assert q10.check(adjusted_rand_score(t[keep], labels[keep])).correct
+    placed = keep & (labels >= 0)
+    expect(q10, adjusted_rand_score(t[placed], labels[placed]), "readers who were not placed")
+    expect(q10, adjusted_rand_score(t, labels), "casual ones too")
     c = labels >= 0
-    assert q8.check(adjusted_rand_score(t[c], labels[c])).correct
-    expect(q8, adjusted_rand_score(t, labels), "counts the noise")
-    nc = c & (t != "casual")
-    expect(q8, adjusted_rand_score(t[nc], labels[nc]), "casual readers")
-    expect(q8, accuracy_score(pd.factorize(t[c])[0], labels[c]), "compares label numbers")
-    expect(q8, rand_score(t[c], labels[c]), "plain Rand")
-    expect(q8, 1.7, "between -1 and 1")
-    expect(q8, labels, "one number")
+    expect(q10, adjusted_rand_score(t[c], labels[c]), "measure of q8")
+    expect(q10, accuracy_score(pd.factorize(t[keep])[0], labels[keep]), "compares label numbers")
+    expect(q10, rand_score(t[keep], labels[keep]), "plain Rand")
+    expect(q10, 1.7, "between -1 and 1")
+    expect(q10, labels, "one number")
 
 
-def test_q8_follows_the_learners_own_labels():
-    U = nb03.user_vectors()
+def test_q10_follows_the_learners_own_labels():
     t = nb03.truth().to_numpy()
-    mine = clustering.ReducedHDBSCAN(min_cluster_size=25, min_samples=5).fit(U).labels_
-    assert q7.check(mine).correct
-    c = mine >= 0
-    ari_mine = adjusted_rand_score(t[c], mine[c])
-    assert q8.check(ari_mine, labels=mine).correct
-    assert q8.check(ari_mine, labels=list(mine)).correct
-    # no hidden state: q7 accepting these labels does not make q8 judge by them
-    expect(q8, ari_mine, "does not match")
-    nc = c & (t != "casual")
-    result = q8.check(adjusted_rand_score(t[nc], mine[nc]), labels=mine)
-    assert not result.correct and "casual readers" in result.message
-    assert q8.reference(labels=mine) == pytest.approx(ari_mine)
-
-
-def test_q8_without_labels_judges_against_the_reference_labels():
-    t = nb03.truth().to_numpy()
-    ref = nb03.labels()
-    c = ref >= 0
-    assert q8.check(adjusted_rand_score(t[c], ref[c])).correct
-    assert q8.check(adjusted_rand_score(t[c], ref[c]), labels=ref).correct
-    result = q8.check(0.5, labels=ref[:10])
+    mine = nb03.old_segmenter_all().labels_  # HDBSCAN on every reader: other labels than the reference's
+    keep = t != "casual"
+    ari_mine = adjusted_rand_score(t[keep], mine[keep])
+    assert q10.check(ari_mine, labels=mine).correct
+    assert q10.check(ari_mine, labels=list(mine)).correct
+    expect(q10, ari_mine, "does not match")  # without labels=, the reference labels are the ones scored
+    placed = keep & (mine >= 0)
+    result = q10.check(adjusted_rand_score(t[placed], mine[placed]), labels=mine)
+    assert not result.correct and "not placed" in result.message
+    assert q10.reference(labels=mine) == pytest.approx(ari_mine)
+    result = q10.check(0.5, labels=mine[:10])
     assert not result.correct and "one label per user" in result.message
+    result = q10.check(0.5, labels=np.full(len(t), -1))
+    assert not result.correct and "nothing to score" in result.message
 
 
-# -- q9 new users -----------------------------------------------------------------------
-def test_q9_new_users():
+# -- q11 judge the attribution table -----------------------------------------------------------
+def test_q11_choice():
+    assert q11.check("c").correct
+    for wrong, phrase in [("a", "they tie"), ("b", "long catalogue"), ("d", "no noise label")]:
+        expect(q11, wrong, phrase)
+    expect(q11, ["a", "c"], "one option only")
+
+
+def test_q11_right_option_is_what_the_table_says():
+    """What q11's options claim must stay true of the table the notebook computes."""
+    table = nb03.attribution()
+    shipped = table.loc["shipped (298 pages)"]
+    short = table.loc["short catalogue (250 pages)"]
+    long = table.loc["long catalogue (2,000 pages)"]
+    # (a) is false: K-Means ties on the shipped data
+    assert abs(shipped.loc["embeddings", "K-Means"] - shipped.loc["bag of pages", "K-Means"]) < 0.02
+    # (b) is false: on the long catalogue the embeddings help HDBSCAN a lot
+    assert long.loc["embeddings", "HDBSCAN"] > long.loc["bag of pages", "HDBSCAN"] + 0.2
+    # (c): the pipeline lifts both representations everywhere; the representation ties on the short catalogue
+    # and helps on the shipped data's pipeline
+    assert (table["HDBSCAN + placing"] > table["K-Means"] + 0.03).all()
+    assert abs(short.loc["embeddings", "HDBSCAN + placing"] - short.loc["bag of pages", "HDBSCAN + placing"]) < 0.02
+    assert shipped.loc["embeddings", "HDBSCAN + placing"] > shipped.loc["bag of pages", "HDBSCAN + placing"] + 0.05
+    # (d) is false: K-Means trails the pipeline in every row (checked above)
+
+
+# -- q12 new users -------------------------------------------------------------------------
+def test_q12_new_users():
     model, U_new, ref = nb03.old_segmenter(), nb03.new_user_vectors(), nb03.new_user_labels()
-    labels, strengths = model.predict(U_new)
-    assert q9.check(labels).correct
-    expect(q9, (labels, strengths), "labels only")
-    fresh = clustering.ReducedHDBSCAN(min_cluster_size=10, min_samples=10, n_components=10).fit(U_new).labels_
+    labels, votes = clustering.place_by_neighbours(model, U_new, n_neighbors=15, agreement=0.7)
+    assert q12.check(labels).correct
+    assert q12.check(list(labels)).correct
+    expect(q12, (labels, votes), "labels only")
     permuted = np.where(ref >= 0, (ref + 3) % (ref.max() + 1), -1)  # the same groups, renumbered
-    expect(q9, permuted, "clustered the new users afresh")
-    nearest = KMeans(8, n_init=3, random_state=0).fit(model.embedding_).predict(model.transform(U_new))
-    expect(q9, nearest, "No new user is noise")
-    expect(q9, fresh, "agree")
-    expect(q9, labels[:10], "one label per user")
+    expect(q12, permuted, "afresh")
+    expect(q12, model.predict(U_new)[0], "approximate_predict")
+    expect(q12, clustering.place_by_neighbours(model, U_new, n_neighbors=15, agreement=0.0)[0], "agreement=0")
+    fresh = clustering.ReducedHDBSCAN(min_cluster_size=10, min_samples=10, n_components=10).fit(U_new).labels_
+    expect(q12, fresh, "agree")
+    expect(q12, labels[:10], "one label per user")
 
 
 # -- the framework's promises ------------------------------------------------------------
@@ -262,12 +315,13 @@ def test_every_exercise_has_three_realistic_mistakes():
 
 def test_references_are_copies():
     first = nb03.segmenter()
+    size = first.min_cluster_size
     first.labels_[:] = -1
     first.min_cluster_size = 999
     second = nb03.segmenter()
-    assert (second.labels_ >= 0).any() and second.min_cluster_size == 25
+    assert (second.labels_ >= 0).any() and second.min_cluster_size == size
     assert second is not nb03.segmenter()
-    assert q7.check(second.labels_).correct
+    assert q8.check(second.labels_).correct
     for make in (nb03.old_segmenter, nb03.vectors, nb03.small_vectors):
         a, b = make(), make()
         assert a is not b

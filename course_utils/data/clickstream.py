@@ -39,6 +39,20 @@ SEGMENTS = {
     "casual": {"share": 0.22, "focus": []},
 }
 
+#: A harder variant for robustness studies: interest groups that mix two sections and share
+#: them (tech is read by three groups, politics and business by two each), so the groups
+#: touch one another. Pass it as ``segments=`` to :func:`clickstream_tables`.
+OVERLAPPING_SEGMENTS = {
+    "sport": {"share": 0.14, "focus": ["sport"]},
+    "politics_news": {"share": 0.12, "focus": ["politics", "news"]},
+    "business_politics": {"share": 0.11, "focus": ["business", "politics"]},
+    "tech": {"share": 0.11, "focus": ["tech"]},
+    "tech_business": {"share": 0.10, "focus": ["tech", "business"]},
+    "science_tech": {"share": 0.09, "focus": ["science", "tech"]},
+    "culture_lifestyle": {"share": 0.11, "focus": ["culture", "lifestyle"]},
+    "casual": {"share": 0.22, "focus": []},
+}
+
 _SPORT_BEATS = ["football", "cricket", "rugby", "tennis", "golf", "cycling", "athletics", "motor racing"]
 _TITLE_WORDS = {
     "news": (["Storm", "Rail strike", "Council", "Hospital", "Flooding", "School", "Police", "Airport"],
@@ -58,20 +72,31 @@ _TITLE_WORDS = {
 }
 
 
-def clickstream_pages(seed: int = 11) -> list:
+def _section_sizes(n_pages) -> list:
+    """Articles per section for a catalogue of ``n_pages`` pages (hubs included)."""
+    if n_pages is None:
+        return [37] * len(SECTIONS)
+    if isinstance(n_pages, bool) or not isinstance(n_pages, (int, np.integer)) or not 50 <= n_pages <= 9000:
+        raise ValueError(f"n_pages must be a whole number from 50 to 9,000 (hubs included), got {n_pages!r}")
+    base, extra = divmod(int(n_pages) - len(HUBS), len(SECTIONS))
+    return [base + (i < extra) for i in range(len(SECTIONS))]
+
+
+def clickstream_pages(seed: int = 11, n_pages=None) -> list:
     """The page catalogue: ``[(page, section, title, position)]``.
 
     Two hub pages (``home``, ``search``) plus 37 articles in each of the 8
-    sections: 298 pages. Article ids are random four-digit numbers, so an id says
+    sections: 298 pages (``n_pages`` pages in all, spread evenly over the
+    sections, when given). Article ids are random four-digit numbers, so an id says
     nothing about its section. ``position`` (0 to 1) orders the sport articles
     along the sport beat, from football to motor racing; it is 0 elsewhere.
     """
     rng = np.random.default_rng(seed)
-    per_section = 37
-    ids = rng.choice(np.arange(1000, 10000), size=per_section * len(SECTIONS), replace=False)
+    sizes = _section_sizes(n_pages)
+    ids = rng.choice(np.arange(1000, 10000), size=sum(sizes), replace=False)
     pages = [("home", "hub", "Front page", 0.0), ("search", "hub", "Search", 0.0)]
     k = 0
-    for section in SECTIONS:
+    for section, per_section in zip(SECTIONS, sizes):
         for j in range(per_section):
             if section == "sport":
                 position = j / (per_section - 1)
@@ -87,16 +112,39 @@ def clickstream_pages(seed: int = 11) -> list:
     return pages
 
 
-def _click_truth(rng, n_users: int, n_bots: int) -> list:
-    names = list(SEGMENTS)
-    shares = np.array([SEGMENTS[s]["share"] for s in names])
+def _segments(segments=None, casual_share=None) -> dict:
+    """The planted segments, checked, with the casual share changed when asked."""
+    segments = SEGMENTS if segments is None else segments
+    if not isinstance(segments, dict) or not segments:
+        raise TypeError(f"segments must be a dict like SEGMENTS, got {type(segments).__name__}")
+    for name, spec in segments.items():
+        if not isinstance(spec, dict) or set(spec) != {"share", "focus"}:
+            raise ValueError(f"segment {name!r} must be a dict with keys 'share' and 'focus', got {spec!r}")
+        unknown = [f for f in spec["focus"] if f not in SECTIONS]
+        if unknown or len(spec["focus"]) > 3 or not spec["share"] > 0:
+            raise ValueError(f"segment {name!r}: focus must list up to 3 of {SECTIONS} and share must be "
+                             f"positive, got {spec!r}")
+    if casual_share is None:
+        return segments
+    if "casual" not in segments or not 0 < casual_share < 1:
+        raise ValueError(f"casual_share must be between 0 and 1 and segments must have 'casual', got {casual_share!r}")
+    rest = sum(spec["share"] for name, spec in segments.items() if name != "casual")
+    return {name: {"share": casual_share if name == "casual" else spec["share"] * (1 - casual_share) / rest,
+                   "focus": spec["focus"]} for name, spec in segments.items()}
+
+
+def _click_truth(rng, n_users: int, n_bots: int, segments=None) -> list:
+    segments = SEGMENTS if segments is None else segments
+    names = list(segments)
+    shares = np.array([segments[s]["share"] for s in names])
     segment_of = rng.choice(len(names), size=n_users, p=shares / shares.sum())
     labels = [names[s] for s in segment_of.tolist()] + ["bot"] * n_bots
     order = rng.permutation(n_users + n_bots)
     return [(f"U{i + 1:05d}", labels[j]) for i, j in enumerate(order.tolist())]
 
 
-def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6) -> tuple:
+def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6, *, n_pages=None, segments=None,
+                       casual_share=None, visits_median: float = 9.0, hub_share: float = 1.0) -> tuple:
     """Build the clickstream events and the planted truth.
 
     Returns ``(events, truth)``: ``events`` is a list of ``(seconds, user_id,
@@ -115,10 +163,34 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6) -> 
     other after a lognormal pause (median 50 s), with an occasional long read of
     10 to 25 minutes; a user's next visit starts at least 2 hours after the
     previous one ended.
+
+    The defaults make the shipped files. The knobs below make other
+    clickstreams of the same kind, to hold a pipeline to data it was not
+    tuned on (``seed`` too):
+
+    n_pages : int, optional
+        Catalogue size, hubs included (default 298); 250 to 2,000 is the
+        range the course studies.
+    segments : dict, optional
+        The planted segments (default :data:`SEGMENTS`); a segment's
+        ``focus`` lists up to three sections, and segments may share
+        sections (see :data:`OVERLAPPING_SEGMENTS`).
+    casual_share : float, optional
+        Share of casual readers (the other segments keep their proportions).
+    visits_median : float
+        Median visits per reader in six weeks before the two every reader
+        makes (default 9).
+    hub_share : float
+        Multiplies how often a visit opens on a hub and returns to one
+        (default 1: 60% of visits open on ``home``, 15% on ``search``).
     """
+    segments = _segments(segments, casual_share)
+    if not (visits_median > 0 and 0 <= hub_share <= 1 / 0.75):
+        raise ValueError(f"visits_median must be positive and hub_share between 0 and 1.33, got "
+                         f"{visits_median!r} and {hub_share!r}")
     rng = np.random.default_rng(seed)
-    pages = clickstream_pages(seed)
-    truth = _click_truth(rng, n_users, n_bots)
+    pages = clickstream_pages(seed, n_pages)
+    truth = _click_truth(rng, n_users, n_bots, segments)
     n_sec = len(SECTIONS)
     by_section = {s: [p for p in pages if p[1] == s] for s in SECTIONS}
     # Popularity within a section: Zipf-like over a random order of its articles.
@@ -144,12 +216,15 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6) -> 
             for ti, pi in zip(t.tolist(), rng.integers(0, len(all_pages), size=n_hits).tolist()):
                 events.append((ti, user, all_pages[pi]))
             continue
-        spec = SEGMENTS[segment]
+        spec = segments[segment]
         mix = np.zeros(n_sec)
         if spec["focus"]:
             focus = float(rng.beta(20, 2))
             if len(spec["focus"]) == 1:
                 mix[SECTIONS.index(spec["focus"][0])] = focus
+            elif len(spec["focus"]) == 3:
+                for name, a in zip(spec["focus"], rng.dirichlet(np.full(3, 20.0)).tolist()):
+                    mix[SECTIONS.index(name)] = focus * a
             else:
                 a = float(rng.beta(20, 20))
                 mix[SECTIONS.index(spec["focus"][0])] = focus * a
@@ -166,7 +241,7 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6) -> 
             sport_w = np.exp(-0.5 * ((sport_pos - centre) / 0.12) ** 2) * (0.3 + popularity["sport"])
             sport_w = sport_w / sport_w.sum()
 
-        n_visits = 2 + int(np.round(rng.lognormal(np.log(9.0), 0.6)))
+        n_visits = 2 + int(np.round(rng.lognormal(np.log(visits_median), 0.6)))
         starts = np.sort(rng.integers(0, DAYS, size=n_visits) * 86400
                          + rng.choice(24, size=n_visits, p=hour_weights) * 3600
                          + rng.integers(0, 3600, size=n_visits))
@@ -177,8 +252,8 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6) -> 
             if t >= horizon:
                 break
             u = rng.random()
-            seq = ["home"] if u < 0.6 else (["search"] if u < 0.75 else [])
-            if u < 0.6 and rng.random() < 0.5:  # a top story catches the eye, whatever the section
+            seq = ["home"] if u < 0.6 * hub_share else (["search"] if u < 0.75 * hub_share else [])
+            if u < 0.6 * hub_share and rng.random() < 0.5:  # a top story catches the eye, whatever the section
                 seq.append(top_stories[int(rng.integers(0, len(top_stories)))])
             sections = [int(rng.choice(n_sec, p=mix))]
             if rng.random() < 0.3:
@@ -190,7 +265,7 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6) -> 
                 chosen = rng.choice(len(w), size=n_read, replace=False, p=w)
                 for c in chosen.tolist():
                     seq.append(by_section[name][c][0])
-                    if rng.random() < 0.08:
+                    if rng.random() < 0.08 * hub_share:
                         seq.append(HUBS[int(rng.integers(0, 2))])
             pauses = np.minimum(rng.lognormal(np.log(50.0), 0.9, size=len(seq)), 600)
             long_read = rng.random(len(seq)) < 0.03
@@ -216,6 +291,30 @@ def _click_time(seconds: int) -> str:
     day, rest = divmod(int(seconds), 86400)
     d = FIRST_DAY + timedelta(days=day)
     return f"{d.isoformat()} {rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+
+
+def make_clickstream(seed: int = 11, n_users: int = 5000, n_bots: int = 6, **knobs) -> tuple:
+    """A clickstream of the shipped kind as DataFrames, without writing files.
+
+    Takes the arguments of :func:`clickstream_tables` (its knobs included) and
+    returns ``(events, truth, pages)``: ``events`` as :func:`read_clickstream`
+    reads the shipped log (``user_id, timestamp, page``, mess included),
+    ``truth`` the planted segment of every user (a Series indexed by user id)
+    and ``pages`` the catalogue (``page, section, title``). With the defaults
+    it is the shipped data.
+    """
+    events, truth = clickstream_tables(seed, n_users, n_bots, **knobs)
+    seconds = np.fromiter((e[0] for e in events), dtype=np.int64, count=len(events))
+    pages = pd.DataFrame([p[:3] for p in clickstream_pages(seed, knobs.get("n_pages"))],
+                         columns=["page", "section", "title"], dtype="string")
+    frame = pd.DataFrame({
+        "user_id": pd.array([e[1] for e in events], dtype="string"),
+        "timestamp": pd.Timestamp(FIRST_DAY) + pd.to_timedelta(seconds, unit="s"),
+        "page": pd.array([e[2] or None for e in events], dtype="string"),
+    })
+    segments = pd.Series(pd.array([t[1] for t in truth], dtype="string"), name="segment",
+                         index=pd.Index(pd.array([t[0] for t in truth], dtype="string"), name="user_id"))
+    return frame, segments, pages
 
 
 def write_clickstream(path, seed: int = 11) -> Path:

@@ -1,5 +1,7 @@
 """Notebook 03's reference pipeline: clean the log, drop the bots, cut sessions, train
-item2vec, embed the users, cluster them with HDBSCAN, and place new users.
+item2vec, embed the users, find the segments with HDBSCAN on the readers with the most
+evidence, place the others by their neighbours, place new users; and the comparisons the
+notebook draws (baselines, attribution, robustness).
 
 Every ``@reference`` function computes once per kernel and hands out a copy
 (models included), so changing what you got never changes the reference;
@@ -8,21 +10,43 @@ Every ``@reference`` function computes once per kernel and hands out a copy
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import normalize
 
 from course_utils import clustering, data, embeddings, sessions
 from course_utils.course.declare import reference
+from course_utils.course.figures import ProseFigure
+from course_utils.data.clickstream import OVERLAPPING_SEGMENTS, make_clickstream
 
 #: The settings of the notebook's reference pipeline.
 BOT_THRESHOLD = 1000  # events in six weeks; the busiest human has a few hundred
 GAP = "30min"
 W2V = {"vector_size": 32, "window": 5, "epochs": 5, "seed": 0}
 SMALL_SESSIONS = 1000
+#: The old notebook's clustering: HDBSCAN on every reader (the first attempt, and a baseline).
 SEGMENTER = {"min_cluster_size": 25, "min_samples": 25, "reduce": "pca", "n_components": 10}
+#: The pipeline's settings: those of embeddings.segment_clickstream (its defaults).
+MIN_ITEMS = 2  # distinct pages a reader needs before being placed (one visit is enough)
+FIT_SHARE = 0.5  # HDBSCAN sees the half of the readers with the most distinct pages
+MIN_CLUSTER_SHARE = 0.02
+SETTINGS = embeddings.SEGMENT_SETTINGS
+N_NEIGHBORS = 15
+AGREEMENT = 0.7
+N_KEPT = 6  # principal components whose kept variance q7 asks for
 N_NEW_USERS = 500
-QUALITY_BAR = 0.8  # ARI on clustered users, and share of non-casual users clustered
+QUALITY_BAR = 0.8  # ARI on clustered users (q8)
+ROBUSTNESS_BAR = 0.85  # ARI over all interested readers, noise one more label
+#: The two generated clickstreams of the attribution table: a short and a long catalogue.
+VARIANTS = {"short catalogue (250 pages)": 250, "long catalogue (2,000 pages)": 2000}
+VARIANT_SEED, VARIANT_READERS = 7, 1500
+ROBUSTNESS_FILE = Path(__file__).with_name("nb03_robustness.csv")
 
 
 # -- the log --------------------------------------------------------------------------
@@ -145,17 +169,80 @@ def user_vectors() -> pd.DataFrame:
     return embeddings.user_embeddings(sessionized.shared(), vectors.shared(), "user_id", "page", weighting="tfidf")
 
 
-# -- clusters -------------------------------------------------------------------------
+# -- reductions -----------------------------------------------------------------------
+@reference
+def pca_variance() -> np.ndarray:
+    """Share of the variance of the unit-length user vectors along each principal component."""
+    return PCA(random_state=0).fit(normalize(user_vectors.shared().to_numpy())).explained_variance_ratio_
+
+
+def variance_kept(n: int, unit: bool = True) -> float:
+    """Share of the variance the first ``n`` components keep (of the raw vectors when ``unit=False``)."""
+    X = user_vectors.shared().to_numpy()
+    ratios = pca_variance.shared() if unit else PCA(random_state=0).fit(X).explained_variance_ratio_
+    return float(np.cumsum(ratios)[n - 1])
+
+
+# -- evidence and the segments --------------------------------------------------------
+@reference
+def evidence() -> pd.DataFrame:
+    """Per user: views, sessions, distinct pages (``items``) and reading focus."""
+    ev = sessionized.shared()
+    g = ev.groupby("user_id", sort=True)
+    out = pd.DataFrame({"views": g.size(), "sessions": g["session_id"].nunique(), "items": g["page"].nunique()})
+    out["focus"] = embeddings.reading_focus(ev, vectors.shared(), "user_id", "page").reindex(out.index)
+    return out
+
+
+@reference
+def pipeline() -> tuple:
+    """``(labels, details, segmenter, settings table)`` of the pipeline on the shipped readers."""
+    return embeddings._segment_users(user_vectors.shared(), evidence.shared(), random_state=0, min_sessions=1,
+                                     min_items=MIN_ITEMS, fit_share=FIT_SHARE, min_cluster_share=MIN_CLUSTER_SHARE,
+                                     n_neighbors=N_NEIGHBORS, agreement=AGREEMENT, settings=SETTINGS)
+
+
+@reference
+def fit_users() -> pd.Index:
+    """The readers HDBSCAN sees: enough evidence, and at least the median number of distinct pages."""
+    details = pipeline.shared()[1]
+    return details.index[details["fitted"]]
+
+
 @reference
 def segmenter() -> clustering.ReducedHDBSCAN:
-    """ReducedHDBSCAN with the ``SEGMENTER`` settings, fitted on the user vectors."""
-    return clustering.ReducedHDBSCAN(**SEGMENTER).fit(user_vectors.shared())
+    """The consensus ReducedHDBSCAN, fitted on the readers of ``fit_users``."""
+    return pipeline.shared()[2]
+
+
+@reference
+def settings_table() -> pd.DataFrame:
+    """The settings HDBSCAN was fitted under, with their clusters and agreement, best first."""
+    return pipeline.shared()[3]
+
+
+@reference
+def first_try() -> clustering.ReducedHDBSCAN:
+    """One ReducedHDBSCAN (PCA 10, min_samples 10) on the fitted readers: what q8 asks for."""
+    return clustering.ReducedHDBSCAN(min_cluster_size=core_size(), min_samples=10, reduce="pca",
+                                     n_components=10).fit(user_vectors.shared().loc[fit_users.shared()])
+
+
+def core_size() -> int:
+    """min_cluster_size of the pipeline: MIN_CLUSTER_SHARE of the fitted readers."""
+    return max(5, int(round(MIN_CLUSTER_SHARE * len(fit_users.shared()))))
 
 
 @reference
 def labels() -> np.ndarray:
-    """The reference cluster of every user (-1 for noise), in the order of the user vectors."""
-    return segmenter.shared().labels_
+    """The pipeline's segment of every user (-1 not placed), in the order of the user vectors."""
+    return pipeline.shared()[0].reindex(user_vectors.shared().index).to_numpy()
+
+
+@reference
+def old_segmenter_all() -> clustering.ReducedHDBSCAN:
+    """The old notebook's clustering: ReducedHDBSCAN(25, 25, PCA 10) on every reader."""
+    return clustering.ReducedHDBSCAN(**SEGMENTER).fit(user_vectors.shared())
 
 
 @reference
@@ -171,19 +258,149 @@ def truth() -> pd.Series:
 
 
 def quality(labels, truth_labels) -> dict:
-    """ARI on the clustered users, and the share of users clustered (all, and not casual)."""
+    """How labels recover the planted segments.
+
+    ``ari_interested``: ARI over every reader with an interest (casual readers left
+    out, -1 one more label), the measure the course holds pipelines to;
+    ``ari_clustered``: ARI on the readers placed (casual included); and the shares placed.
+    """
     labels = np.asarray(labels)
     t = np.asarray(truth_labels, dtype=object)
     c = labels >= 0
-    non_casual = t != "casual"
+    interested = t != "casual"
     return {
+        "ari_interested": float(adjusted_rand_score(t[interested], labels[interested])),
         "ari_clustered": float(adjusted_rand_score(t[c], labels[c])) if c.sum() > 1 else float("nan"),
         "ari_all": float(adjusted_rand_score(t, labels)),
         "share_clustered": float(c.mean()),
-        "non_casual_clustered": float(c[non_casual].mean()),
-        "casual_clustered": float(c[~non_casual].mean()),
+        "non_casual_clustered": float(c[interested].mean()),
+        "casual_clustered": float(c[~interested].mean()) if (~interested).any() else float("nan"),
         "n_clusters": int(len(set(labels[c].tolist()))),
     }
+
+
+# -- casual readers ---------------------------------------------------------------------
+def interest_clusters(labels, truth_labels) -> set:
+    """The clusters most of whose members have an interest (not casual)."""
+    frame = pd.DataFrame({"c": np.asarray(labels), "casual": np.asarray(truth_labels, dtype=object) == "casual"})
+    share = frame[frame["c"] >= 0].groupby("c")["casual"].mean()
+    return set(share.index[share < 0.5].tolist())
+
+
+ACTIVITY_BINS = [0, 4, 8, 16, 10_000]
+ACTIVITY_LABELS = ["1-4", "5-8", "9-16", "17+"]
+
+
+@reference
+def placed_by_activity() -> pd.DataFrame:
+    """Share of readers placed, by sessions, for interested and casual readers (the latter also into an interest)."""
+    t = truth.shared().to_numpy(dtype=object)
+    lab = labels.shared()
+    ev = evidence.shared().reindex(user_vectors.shared().index)
+    frame = pd.DataFrame({"sessions": pd.cut(ev["sessions"].to_numpy(), ACTIVITY_BINS, labels=ACTIVITY_LABELS),
+                          "casual": t == "casual", "placed": lab >= 0,
+                          "in an interest": np.isin(lab, list(interest_clusters(lab, t)))})
+    g = frame.groupby(["sessions", "casual"], observed=True)
+    out = pd.DataFrame({"readers": g.size(), "placed": g["placed"].mean(),
+                        "in an interest": g["in an interest"].mean()})
+    out = out.unstack("casual")
+    out.columns = [f"{'casual' if c else 'interested'}: {what}" for what, c in out.columns]
+    return out[["interested: readers", "interested: placed", "casual: readers", "casual: placed",
+                "casual: in an interest"]]
+
+
+@reference
+def agreement_table() -> pd.DataFrame:
+    """What the agreement a placement needs changes: quality for several values."""
+    details = pipeline.shared()[1]
+    U = user_vectors.shared()
+    rest = details.index[(details["how"] != "core") & (details["how"] != "little evidence")]
+    rows = []
+    for agreement in (0.0, 0.5, AGREEMENT, 0.9):
+        lab = pipeline.shared()[0].copy()
+        lab[rest] = clustering.place_by_neighbours(segmenter.shared(), U.loc[rest], N_NEIGHBORS, agreement)[0]
+        q = quality(lab.reindex(U.index).to_numpy(), truth.shared())
+        rows.append({"agreement": agreement, "ARI, interested readers": q["ari_interested"],
+                     "interested placed": q["non_casual_clustered"], "casual placed": q["casual_clustered"]})
+    return pd.DataFrame(rows).set_index("agreement")
+
+
+@reference
+def one_call() -> pd.Series:
+    """``segment_clickstream`` on the readers' log (bots removed)."""
+    return embeddings.segment_clickstream(humans.shared())
+
+
+# -- profiles -----------------------------------------------------------------------------
+def section_profile(events: pd.DataFrame, labels: pd.Series, page_sections: pd.Series) -> pd.DataFrame:
+    """Share of each segment's article views in each section (hub pages left out).
+
+    ``labels`` maps user -> segment; ``page_sections`` page -> section. Rows are the
+    segments (index named ``segment``), columns the sections (named ``section``).
+    """
+    section = page_sections.reindex(events["page"]).to_numpy(dtype=object)
+    segment = labels.reindex(events["user_id"]).to_numpy()
+    keep = pd.notna(section) & (section != "hub") & pd.notna(segment)
+    return pd.crosstab(pd.Series(segment[keep].astype(int), name="segment"),
+                       pd.Series(section[keep], name="section"), normalize="index")
+
+
+# -- baselines and attribution ----------------------------------------------------------
+def bag_of_pages(events: pd.DataFrame, users) -> pd.DataFrame:
+    """Each reader's tf-idf page counts, scaled to unit length (rows: ``users``)."""
+    counts = events.groupby(["user_id", "page"]).size().unstack(fill_value=0).reindex(users, fill_value=0)
+    return pd.DataFrame(normalize(TfidfTransformer().fit_transform(counts.to_numpy())).toarray(), index=counts.index)
+
+
+def attribution_table(events: pd.DataFrame, truth_labels: pd.Series, vectors_and_evidence=None) -> pd.DataFrame:
+    """ARI over the interested readers for bag of pages / embeddings x K-Means / HDBSCAN / HDBSCAN + placing.
+
+    ``events`` is a clean log (no repeats, no robots). K-Means gets as many clusters as
+    the pipeline on embeddings finds. HDBSCAN is the old notebook's (every reader, no
+    placing); "HDBSCAN + placing" is the pipeline of segment_clickstream on either
+    representation. ``vectors_and_evidence``: the ``(user vectors, evidence)`` of
+    ``events`` when already computed (what segment_clickstream would compute).
+    """
+    if vectors_and_evidence is None:
+        vectors_and_evidence = embeddings._clickstream_user_vectors(events, "user_id", "timestamp", "page", GAP, 0)
+    U, ev = vectors_and_evidence
+    reps = {"bag of pages": bag_of_pages(events.dropna(subset=["page"]).drop_duplicates(), U.index),
+            "embeddings": U}
+    new = {rep: embeddings._segment_users(X, ev)[0] for rep, X in reps.items()}
+    k = int(new["embeddings"].max() + 1)
+    t = truth_labels.reindex(ev.index)
+    rows = {}
+    for rep, X in reps.items():
+        found = {"K-Means": KMeans(k, n_init=3, random_state=0).fit_predict(normalize(X.to_numpy())),
+                 "HDBSCAN": clustering.ReducedHDBSCAN(**SEGMENTER).fit(X).labels_,
+                 "HDBSCAN + placing": new[rep].reindex(X.index).to_numpy()}
+        rows[rep] = {alg: quality(pd.Series(lab, index=X.index).reindex(ev.index, fill_value=-1).to_numpy(),
+                                  t)["ari_interested"] for alg, lab in found.items()}
+    return pd.DataFrame(rows).T
+
+
+@reference
+def variant(n_pages: int) -> tuple:
+    """``(events, truth)`` of a generated clickstream: overlapping segments, ``n_pages`` pages."""
+    events, truth_labels, _ = make_clickstream(VARIANT_SEED, VARIANT_READERS, 0, n_pages=n_pages,
+                                               segments=OVERLAPPING_SEGMENTS)
+    return events.dropna(subset=["page"]).drop_duplicates(), truth_labels
+
+
+@reference
+def attribution() -> pd.DataFrame:
+    """The attribution table on the shipped data and the two variants (rows: data, representation)."""
+    shipped = (user_vectors.shared(), evidence.shared())  # what segment_clickstream computes from the log
+    tables = {"shipped (298 pages)": attribution_table(humans.shared(), segments.shared(), shipped)}
+    for name, n_pages in VARIANTS.items():
+        tables[name] = attribution_table(*variant.shared(n_pages))
+    return pd.concat(tables, names=["clickstream", "representation"])
+
+
+@reference
+def robustness() -> pd.DataFrame:
+    """The study's summary (tools/clickstream_study.py): old and new defaults and the UMAP variant."""
+    return pd.read_csv(ROBUSTNESS_FILE).set_index(["clickstreams", "pipeline"])
 
 
 # -- new users ------------------------------------------------------------------------
@@ -194,11 +411,20 @@ def new_user_split(users, n: int = N_NEW_USERS, seed: int = 1) -> tuple:
     return users.difference(new, sort=False), new
 
 
+def fit_users_of(users) -> pd.Index:
+    """The readers among ``users`` HDBSCAN would see (the pipeline's evidence rule)."""
+    ev = evidence.shared().loc[users]
+    enough = ev["items"] >= MIN_ITEMS
+    return ev.index[enough & (ev["items"] >= ev.loc[enough, "items"].quantile(1 - FIT_SHARE))]
+
+
 @reference
 def old_segmenter() -> clustering.ReducedHDBSCAN:
-    """The segmenter fitted without the new users."""
+    """The consensus segmenter fitted without the new users."""
     old, _ = new_user_split(user_vectors.shared().index)
-    return clustering.ReducedHDBSCAN(**SEGMENTER).fit(user_vectors.shared().loc[old])
+    fit = fit_users_of(old)
+    return clustering.consensus_hdbscan(user_vectors.shared().loc[fit], SETTINGS, reduce="pca",
+                                        min_cluster_size=max(5, int(round(MIN_CLUSTER_SHARE * len(fit)))))[0]
 
 
 @reference
@@ -214,5 +440,40 @@ def new_user_vectors() -> pd.DataFrame:
 
 @reference
 def new_user_labels() -> np.ndarray:
-    """The new users' clusters from the old segmenter, without refitting."""
-    return old_segmenter.shared().predict(new_user_vectors.shared())[0]
+    """The new users' segments from the old segmenter, placed by their neighbours, without refitting."""
+    return clustering.place_by_neighbours(old_segmenter.shared(), new_user_vectors.shared(), N_NEIGHBORS,
+                                          AGREEMENT)[0]
+
+
+# -- numbers the notebook's prose quotes -------------------------------------------------
+def _study(clickstreams: str, pipeline: str, column: str) -> float:
+    return float(robustness.shared().loc[(clickstreams, pipeline), column])
+
+
+PROSE_FIGURES = [
+    ProseFigure("296", lambda: len(articles.shared()), "{}", "articles in the catalogue"),
+    ProseFigure("2%", lambda: SMALL_SESSIONS / len(sequences.shared()), "{:.0%}", "share of sessions in the sample"),
+    ProseFigure("92%", lambda: variance_kept(6), "{:.0%}", "variance six components keep"),
+    ProseFigure("99%", lambda: variance_kept(10), "{:.0%}", "variance ten components keep"),
+    ProseFigure("0.748", lambda: _study("grid", "old defaults", "worst ARI"), "{:.3f}", "old defaults, grid worst"),
+    ProseFigure("0.871", lambda: _study("grid", "old defaults", "median ARI"), "{:.3f}", "old defaults, grid median"),
+    ProseFigure("0.564", lambda: _study("independent generator", "old defaults", "worst ARI"), "{:.3f}",
+                "old defaults, independent worst"),
+    ProseFigure("0.618", lambda: _study("independent generator", "old defaults", "median ARI"), "{:.3f}",
+                "old defaults, independent median"),
+    ProseFigure("0.938", lambda: _study("grid", "new defaults", "worst ARI"), "{:.3f}", "new defaults, grid worst"),
+    ProseFigure("0.965", lambda: _study("grid", "new defaults", "median ARI"), "{:.3f}", "new defaults, grid median"),
+    ProseFigure("0.857", lambda: _study("independent generator", "new defaults", "worst ARI"), "{:.3f}",
+                "new defaults, independent worst"),
+    ProseFigure("0.876", lambda: _study("independent generator", "new defaults", "median ARI"), "{:.3f}",
+                "new defaults, independent median"),
+    ProseFigure("99%", lambda: _study("grid", "new defaults", "interested placed"), "{:.0%}",
+                "new defaults, grid, interested placed"),
+    ProseFigure("98%", lambda: _study("independent generator", "new defaults", "interested placed"), "{:.0%}",
+                "new defaults, independent, interested placed"),
+    ProseFigure("0.738", lambda: _study("grid", "UMAP variant", "worst ARI"), "{:.3f}", "UMAP variant, grid worst"),
+    ProseFigure("0.758", lambda: _study("knob extremes", "new defaults", "worst ARI"), "{:.3f}",
+                "new defaults, knob extremes worst"),
+    ProseFigure("81%", lambda: _study("independent generator", "new defaults", "casual placed"), "{:.0%}",
+                "new defaults, independent, casual placed"),
+]
