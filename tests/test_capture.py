@@ -212,5 +212,46 @@ def test_every_declared_mistake_gets_the_same_verdict_after_the_trip(ex):
         answer = mistake.example_answer()
         context = mistake.example_check_context()
         here = ex.evaluate(answer, **context)
-        there = ex.evaluate(trip(answer), **{k: trip(v) for k, v in context.items()})
-        assert (there.status, there.mistake, there.message) == (here.status, here.mistake, here.message), mistake.name
+        sent, sent_context = ex.portable(answer, **context)  # what the kernel's check sends, and judges
+        sent_here = ex.evaluate(sent, **sent_context)
+        there = ex.evaluate(trip(sent), **{k: trip(v) for k, v in sent_context.items()})
+        assert (there.status, there.mistake, there.message) == (
+            sent_here.status, sent_here.mistake, sent_here.message), mistake.name
+        # the same verdict as the learner's own object (an unseeded function gives other numbers on every call)
+        assert (there.status, there.mistake) == (here.status, here.mistake), mistake.name
+        if mistake.name != "not_reproducible":
+            assert there.message == here.message, mistake.name
+
+
+@pytest.mark.parametrize("ex", ALL, ids=[f"{e.notebook}.{e.name}" for e in ALL])
+def test_the_reference_answer_gets_the_same_verdict_after_the_trip(ex):
+    """A right answer stays right in the grader, functions, graphs and fitted models included."""
+    from course_utils.course.kinds import WrittenExercise
+
+    if isinstance(ex, WrittenExercise):
+        return  # judged on the learner's self-score, which travels as data
+    try:
+        answer = ex.reference()
+    except TypeError:
+        pytest.skip("the reference needs the learner's context")
+    here = ex.evaluate(answer)
+    sent, sent_context = ex.portable(answer)
+    there = ex.evaluate(trip(sent), **{k: trip(v) for k, v in sent_context.items()})
+    assert (there.status, there.message) == (here.status, here.message)
+    assert here.status == "correct"
+
+
+def test_an_answer_that_cannot_travel_is_judged_from_what_the_kernel_computed():
+    """q5 of notebook 02 asks for a function: the kernel runs it; an error it raised reaches the grader too."""
+    from course_utils.course.checks import Carried
+    from course_utils.exercises import nb02
+
+    def broken(X, k, n_resamples=10, random_state=0):
+        raise KeyError("oops")
+
+    here = nb02.q5.evaluate(broken)
+    sent, _ = nb02.q5.portable(broken)
+    assert isinstance(sent, Carried) and sent.error
+    there = nb02.q5.evaluate(trip(sent))
+    assert (there.status, there.message) == (here.status, here.message) and here.status == "incorrect"
+    assert isinstance(trip(nb02.q5.portable(nb02.q5.reference())[0]), Carried)

@@ -16,7 +16,10 @@ sets, dicts, NumPy arrays of plain dtypes and pandas objects (Series,
 DataFrame, Index, categoricals, nullable and string dtypes, timestamps). It is
 never unpickled and never executes anything; anything else arrives as a
 stand-in that describes itself like the original (``method <bound method
-...>``), so a check answers it the way it would have in the kernel.
+...>``), so a check answers it the way it would have in the kernel. An exercise
+whose answer is code or a live object (a function, a graph, a fitted model)
+sends instead what its check computes from it, as data (``Exercise.portable``,
+``checks.Carried``).
 
 What this does *not* promise: code in the submission runs in the same kernel
 and can replace these wrappers or publish notes of its own. Such a note only
@@ -176,6 +179,13 @@ class _Encoder:
             return {"$": "date", "v": value.isoformat()}
         if isinstance(value, _dt.timedelta):
             return {"$": "pytimedelta", "v": [value.days, value.seconds, value.microseconds]}
+        from course_utils.course.checks import Carried
+
+        if isinstance(value, Carried):
+            if value.error is not None:
+                self.spend(len(value.error))
+                return {"$": "carried", "error": value.error}
+            return {"$": "carried", "v": self.enc(value.value, depth + 1)}
         note = uncaptured(value, "not a kind of value the grader carries")
         attrs = self.fitted(value, depth)
         if attrs:
@@ -445,6 +455,12 @@ class _Decoder:
             if len(v) != 3 or not all(type(x) is int for x in v):
                 raise CaptureError("a malformed timedelta")
             return _dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2])
+        if tag == "carried":
+            from course_utils.course.checks import Carried
+
+            if "error" in obj:
+                return Carried(error=_field(obj, "error", str)[:4000])
+            return Carried(self.dec(obj.get("v"), depth + 1))
         if tag == "uncaptured":
             name = re.sub(r"\W", "_", _field(obj, "type", str))[:80] or "object"
             if name[0].isdigit():
@@ -649,7 +665,7 @@ REVEALING_METHODS = ("reference", "expected", "solution", "solution_text")
 #: Class attributes that hold the answer as text (read inside the course's own methods only).
 REVEALING_ATTRIBUTES = ("solution_code", "model_answer")
 #: Methods inside which the course itself computes references: calls from there are not views.
-_INTERNAL = ("__init__", "evaluate", "diagnose", "show", "markdown", "correct_message", "record_details")
+_INTERNAL = ("__init__", "evaluate", "diagnose", "show", "markdown", "correct_message", "record_details", "portable")
 
 
 def _note(kind: str, ex, **fields) -> None:
@@ -714,10 +730,17 @@ def _check_wrapper(func):
 
     @functools.wraps(func)
     def check(self, answer=____, **context):
-        _note("check", self, answer=encode(answer), context={str(k): encode(v) for k, v in context.items()})
         _STATE["depth"] += 1
         try:
-            return func(self, answer, **context)
+            try:  # what the grader can judge: a function or a graph travels as what the check computed from it
+                sent, sent_context = self.portable(answer, **context)
+                sent_context = dict(sent_context)
+            except Exception:
+                sent, sent_context = answer, context
+            _note("check", self, answer=encode(sent), context={str(k): encode(v) for k, v in sent_context.items()})
+            # the learner sees the verdict on what was sent: a function that answers differently on every
+            # call is not run twice
+            return func(self, sent, **sent_context)
         finally:
             _STATE["depth"] -= 1
 

@@ -100,6 +100,33 @@ class Pending(str):
     written answer that still waits for its self-score."""
 
 
+class Carried:
+    """What a check computed from an answer in the learner's kernel, sent to the grader instead of the answer.
+
+    Some answers cannot travel as data: a function (the check runs it on cases of
+    its own), a networkx graph, a fitted model. For those, :meth:`Exercise.portable`
+    runs the part of the check that needs the live object in the kernel and wraps
+    the result (plain data the capture format carries) in a ``Carried``; the
+    grader's check picks up from there and reaches the same verdict. ``error`` is
+    the message of an :class:`AnswerError` the kernel-side part raised.
+    """
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, value=None, error: str | None = None):
+        self.value = value
+        self.error = None if error is None else str(error)
+
+    def unwrap(self):
+        """The carried value, or the AnswerError the kernel raised."""
+        if self.error is not None:
+            raise AnswerError(self.error)
+        return self.value
+
+    def __repr__(self):
+        return f"Carried(error={self.error!r})" if self.error is not None else "Carried(...)"
+
+
 def debug_mode() -> bool:
     """True when ``COURSE_CHECKS_DEBUG=1``: a bug inside a check raises instead of being reported politely."""
     return os.environ.get("COURSE_CHECKS_DEBUG", "") == "1"
@@ -268,6 +295,16 @@ class Exercise:
     def record_details(self, answer, **context) -> dict:
         """Extra facts to keep in the progress record (a written answer's text)."""
         return {}
+
+    def portable(self, answer, **context) -> tuple:
+        """``(answer, context)`` as the grader is sent them (run in the learner's kernel).
+
+        By default both as they are. An exercise whose answer or context cannot travel
+        as data (a function, a graph, a fitted model) returns :class:`Carried` values
+        instead, computed here from the live objects, which its check accepts and
+        judges exactly as it would the originals.
+        """
+        return answer, context
 
     # -- the learner's API -------------------------------------------------------
     def evaluate(self, answer, **context) -> CheckResult:

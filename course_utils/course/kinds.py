@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from course_utils.course import answers
 from course_utils.course.answers import AnswerError
-from course_utils.course.checks import Exercise, Pending, _display_bundle
+from course_utils.course.checks import Carried, Exercise, Pending, _display_bundle, _is_placeholder
 from course_utils.course.declare import Mistake
 
 __all__ = [
@@ -57,6 +57,9 @@ class ValueExercise(Exercise):
     #: Report every declared mistake that matches (joined into one message), not only the first:
     #: for answers with several independent parts, such as the columns of a table.
     report_all = False
+    #: Answers cannot travel to the grader as data (a function, a graph): the kernel sends the
+    #: converted value instead (:meth:`carry`), and the grader judges that (see :class:`Carried`).
+    carries = False
 
     def __init__(self, name: str = "", notebook: str = ""):
         super().__init__(name, notebook)
@@ -95,12 +98,38 @@ class ValueExercise(Exercise):
     def all_mistakes(self) -> tuple:
         return tuple(self.mistakes)
 
-    # -- the flow ----------------------------------------------------------------------
-    def diagnose(self, answer, **context):
+    def carry(self, value):
+        """Converted value -> plain data for the grader (``carries = True`` only); default: as it is."""
+        return value
+
+    def uncarry(self, data):
+        """The inverse of :meth:`carry`, in the grader."""
+        return data
+
+    def portable(self, answer, **context) -> tuple:
+        if not self.carries or isinstance(answer, Carried) or _is_placeholder(answer):
+            return answer, context
         for m in self.all_mistakes():
             if m.raw and self._raw_match(m, answer, context):
-                return m.name, m.render(answer, **context)
-        value = self.convert(answer, **context)
+                return answer, context  # the raw mistakes are about answers that are data
+        try:
+            return Carried(self.carry(self.convert(answer, **context))), context
+        except AnswerError as exc:
+            return Carried(error=str(exc)), context
+
+    def value_of(self, answer, **context):
+        """The converted answer, whether it is the learner's object or what the kernel carried."""
+        if isinstance(answer, Carried):
+            return self.uncarry(answer.unwrap())
+        return self.convert(answer, **context)
+
+    # -- the flow ----------------------------------------------------------------------
+    def diagnose(self, answer, **context):
+        if not isinstance(answer, Carried):
+            for m in self.all_mistakes():
+                if m.raw and self._raw_match(m, answer, context):
+                    return m.name, m.render(answer, **context)
+        value = self.value_of(answer, **context)
         problem = self.precheck(value, **context)
         if problem:
             return problem

@@ -422,8 +422,16 @@ class Stability(ValueExercise):
                 when=lambda p: p.split > p.real - 0.05, example=lambda: _self_pairs),
     )
 
+    carries = True  # a function: the kernel runs it on the blobs and sends the three numbers
+
     def reference(self):
         return lesson.stability
+
+    def carry(self, p):
+        return [float(p.real), float(p.split), float(p.again)]
+
+    def uncarry(self, data):
+        return _Stability(*(float(x) for x in data))
 
     def convert(self, answer):
         if isinstance(answer, (int, float, np.floating, pd.Series, pd.DataFrame)) and not isinstance(answer, bool):
@@ -441,7 +449,7 @@ class Stability(ValueExercise):
                 "about 1 at k = 3 and clearly less at k = 6.")
 
     def correct_message(self, answer):
-        p = _profile_of(answer)
+        p = self.value_of(answer)
         return (f"On three clean blobs: {p.real:.2f} at k = 3 (the same groups every time), {p.split:.2f} at "
                 "k = 6 (the extra splits move from resample to resample).")
 

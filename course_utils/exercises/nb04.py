@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, adjusted_rand_score, rand_score
 from course_utils import graph
 from course_utils.course import answers
 from course_utils.course.answers import AnswerError
-from course_utils.course.checks import ____  # noqa: F401 (re-exported for the notebook)
+from course_utils.course.checks import ____, Carried  # noqa: F401 (____ re-exported for the notebook)
 from course_utils.course.declare import Mistake
 from course_utils.course.kinds import (
     ChoiceExercise,
@@ -97,6 +97,8 @@ class CoPurchaseGraph(ValueExercise):
                 when=lambda e: len(e) > 1.5 * len(_ref_edges()), example=_customer_graph),
     )
 
+    carries = True  # a networkx graph: the kernel sends its edge weights
+
     def reference(self):
         return lesson.product_graph()
 
@@ -125,8 +127,9 @@ class CoPurchaseGraph(ValueExercise):
         return f"The pairs are right but {wrong:,} weights differ from the number of orders holding both products."
 
     def correct_message(self, answer):
-        degrees = pd.Series(dict(answer.degree()))
-        return (f"{answer.number_of_nodes()} products, {answer.number_of_edges():,} pairs; the median product is "
+        G = lesson.product_graph.shared()  # the answer has the same edges and weights
+        degrees = pd.Series(dict(G.degree()))
+        return (f"{G.number_of_nodes()} products, {G.number_of_edges():,} pairs; the median product is "
                 f"bought with {int(degrees.median())} others.")
 
 
@@ -251,6 +254,8 @@ class BiasedStep(ValueExercise):
                 "The edge weights are missing: multiply the factor by G[cur][x]['weight'] (how many orders hold both "
                 "products).", when=_is("unweighted"), example=lambda: _variant("unweighted")),
     )
+
+    carries = True  # a function: the kernel runs it on the cases and sends the probabilities
 
     def reference(self):
         return lesson.step_probabilities
@@ -689,9 +694,27 @@ def _decoded(ae, centroids):
     return lesson.decode_profiles(ae, centroids, lesson.scaler.shared(), lesson.X.shared().columns)
 
 
+class _DecodedCentroids:
+    """What the grader knows of the learner's autoencoder: its decoding of the centroids (see q9.portable)."""
+
+    def __init__(self, decoded, centroids):
+        self.decoded, self.centroids = np.asarray(decoded, dtype=float), centroids
+
+    def inverse_transform(self, centroids):
+        if np.shape(centroids) != self.centroids.shape or not np.allclose(centroids, self.centroids):
+            raise ValueError("only the carried centroids can be decoded")
+        return self.decoded.copy()
+
+
 def _context(ae=None, centroids=None):
     from course_utils.autoencoders import Autoencoder
 
+    if isinstance(ae, Carried):  # sent by the learner's kernel to the grader
+        decoded = ae.unwrap()
+        c = answers.array(centroids, "centroids= (one row of codes per cluster)", ndim=2)
+        if np.ndim(decoded) != 2 or len(decoded) != len(c):
+            raise AnswerError("ae= must be the fitted Autoencoder whose codes you clustered.")
+        return _DecodedCentroids(decoded, c), c
     if ae is None and centroids is None:  # the reference model (the tests, a learner who skipped ahead)
         return lesson.example_autoencoder.shared(), lesson.example_centroids.shared()
     if ae is None or centroids is None:
@@ -744,6 +767,17 @@ class DecodedProfiles(ValueExercise):
 
     def reference(self, ae=None, centroids=None):
         return _decoded(*_context(ae, centroids))
+
+    def portable(self, answer, ae=None, centroids=None):
+        """A Keras model cannot travel to the grader: the kernel sends its decoding of the centroids."""
+        if (ae is None and centroids is None) or isinstance(ae, Carried):
+            return answer, {"ae": ae, "centroids": centroids}
+        try:
+            model, c = _context(ae, centroids)
+            sent = Carried(np.asarray(model.inverse_transform(c), dtype=float))
+        except AnswerError as exc:
+            sent = Carried(error=str(exc))
+        return answer, {"ae": sent, "centroids": centroids}
 
     def convert(self, answer, ae=None, centroids=None):
         return answers.frame(answer, self.expects)

@@ -15,6 +15,8 @@ The quick-fire questions, q4, q22, q25 and q26 are items of the drill's question
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -110,7 +112,15 @@ def _is_explanation(a) -> bool:
 
 
 def _classes(e) -> set:
-    return {str(c) for c in e.tree.classes_}
+    return set(e.classes) if isinstance(e, _Explained) else {str(c) for c in e.tree.classes_}
+
+
+class _Explained(NamedTuple):
+    """What q2 judges of a ClusterExplanation; the learner's kernel sends this to the grader."""
+
+    classes: list
+    feature_names: list
+    top_features: list
 
 
 class PairExplanation(ValueExercise):
@@ -150,6 +160,8 @@ class PairExplanation(ValueExercise):
                     lesson.lookalike_labels.shared()[_pair_mask()])),
     )
 
+    carries = True  # a fitted tree cannot travel to the grader: the kernel sends what the check reads of it
+
     def reference(self):
         return lesson.pair_explanation()
 
@@ -157,6 +169,13 @@ class PairExplanation(ValueExercise):
         if not _is_explanation(answer):
             raise answers.expected(self.expects, answer)
         return answer
+
+    def carry(self, e):
+        return [sorted(_classes(e)), [str(n) for n in e.feature_names], [str(n) for n in e.top_features]]
+
+    def uncarry(self, data):
+        classes, names, top = data
+        return _Explained(list(classes), list(names), list(top))
 
     def precheck(self, e):
         classes = _classes(e)
