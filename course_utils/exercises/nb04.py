@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, adjusted_rand_score, rand_score
 from course_utils import graph
 from course_utils.course import answers
 from course_utils.course.answers import AnswerError
-from course_utils.course.checks import ____, Carried  # noqa: F401 (____ re-exported for the notebook)
+from course_utils.course.checks import Carried, ____  # noqa: F401 (____ re-exported for the notebook)
 from course_utils.course.declare import Mistake
 from course_utils.course.kinds import (
     ChoiceExercise,
