@@ -316,10 +316,10 @@ plt.show()
 #
 # `clustering.k_summary(X, range(2, 11), random_state=0, n_resamples=10)` computes all
 # three; it fits K-Means about a hundred times, so the course keeps one result per kernel
-# (`nb01.k_summary` computes it once for these features).
+# (`nb01.k_summary` computes it once for these features) and shows a bar while it works.
 
 # %%
-summary = nb01.k_summary(X)  # clustering.k_summary(X, range(2, 11), random_state=0, n_resamples=10), once
+summary = nb01.k_summary(X, progress=True)  # clustering.k_summary(X, range(2, 11), random_state=0, n_resamples=10)
 knee = clustering.find_knee(summary["k"], summary["inertia"])
 summary.round(3)
 

@@ -68,16 +68,17 @@ def X() -> np.ndarray:
 _SUMMARIES: dict = {}
 
 
-def k_summary(features_, ks=KS, n_resamples: int = 10) -> pd.DataFrame:
+def k_summary(features_, ks=KS, n_resamples: int = 10, progress: bool = False) -> pd.DataFrame:
     """``clustering.k_summary(features_, ks, random_state=0, n_resamples=n_resamples)``, once per kernel.
 
     Keyed by the matrix's bytes: the same features (the learner's or the
-    reference) are summarised once, and each call gets a copy.
+    reference) are summarised once, and each call gets a copy. ``progress=True``
+    shows a bar, one step per k, the first time.
     """
     arr = np.ascontiguousarray(np.asarray(features_, dtype=float))
     key = (hashlib.sha1(arr.tobytes()).hexdigest(), arr.shape, tuple(ks), n_resamples)
     if key not in _SUMMARIES:
-        _SUMMARIES[key] = clustering.k_summary(arr, ks, random_state=0, n_resamples=n_resamples)
+        _SUMMARIES[key] = clustering.k_summary(arr, ks, random_state=0, n_resamples=n_resamples, progress=progress)
     return _SUMMARIES[key].copy()
 
 
