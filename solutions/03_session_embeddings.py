@@ -845,6 +845,8 @@ robustness.round(3)
 # score new users?" Place them in the fitted segments; refit on a schedule, and match
 # old segments to new ones when you do.
 #
+# Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
+#
 # **Next: 04 · Graph, text and autoencoder embeddings**: Node2Vec walks on product and
 # customer graphs, text embeddings of reviews, and an autoencoder bottleneck, all
 # compared on the same planted truth.

@@ -65,10 +65,7 @@ def test_readme_links_the_docs_and_lists_the_drill():
     assert re.search(r"^\| 06 \| interview drills \|.*\| available \|$", readme, re.M)
 
 
-@pytest.mark.parametrize("notebook", [
-    pytest.param(nb, marks=pytest.mark.xfail(strict=True, reason="notebook 03 is being reworked in another branch; "
-                                             "its owner adds the line, then remove this mark"))
-    if nb == "03" else nb for nb in NOTEBOOKS])
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_the_end_of_every_notebook_links_the_docs(notebook):
     source = next((ROOT / "solutions").glob(f"{notebook}_*.py")).read_text(encoding="utf-8")
     markdown = [cell for cell in source.split("# %%") if cell.startswith(" [markdown]")]
