@@ -977,9 +977,13 @@ def place_by_neighbours(segmenter, X, n_neighbors: int = 15, agreement: float = 
         raise ValueError(f"n_neighbors={k} but only {int(clustered.sum())} fitted rows are clustered; use fewer")
     if isinstance(agreement, bool) or not isinstance(agreement, (int, float, np.floating)) or not 0 <= agreement <= 1:
         raise ValueError(f"agreement must be a share from 0 to 1, such as 0.7, got {agreement!r}")
-    Z = segmenter.transform(X)
-    if len(Z) == 0:
+    X = numeric_matrix(X, "X")
+    if len(X) == 0:  # nothing to place; the columns must still be the fitted ones
+        if X.shape[1] != segmenter.n_features_in_:
+            raise ValueError(f"X must have {segmenter.n_features_in_} columns like the data fitted, got shape "
+                             f"{X.shape}")
         return np.zeros(0, dtype=int), np.zeros(0)
+    Z = segmenter.transform(X)
     known = segmenter.labels_[clustered]
     neighbours = NearestNeighbors(n_neighbors=k).fit(segmenter.embedding_[clustered]).kneighbors(Z)[1]
     votes = known[neighbours]

@@ -180,7 +180,7 @@ DATASETS = [
     Dataset(
         name="customers",
         filename="customers.csv",
-        description="3,000 retail customers: orders by channel, basket, recency, discounts, returns, a survey",
+        description="Retail customers: orders by channel, basket, recency, discounts, returns, a survey",
         write=write_customers,
         read=read_customers,
         notebook="02",

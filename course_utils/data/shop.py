@@ -370,7 +370,7 @@ def read_shop_truth(path) -> pd.DataFrame:
 DATASETS = [
     Dataset("shop_products", "shop_products.csv", "the web shop's 360 products: category, subcategory, name, new",
             write_shop_products, read_shop_products, "04"),
-    Dataset("shop_orders", "shop_orders.csv.gz", "which products each of the shop's 3,000 customers bought, by order",
+    Dataset("shop_orders", "shop_orders.csv.gz", "which products each of the shop's customers bought, by order",
             write_shop_orders, read_shop_orders, "04"),
     Dataset("shop_reviews", "shop_reviews.csv.gz", "the shop customers' product reviews: rating and text",
             write_shop_reviews, read_shop_reviews, "04"),
