@@ -312,6 +312,9 @@ def test_segmenter_takes_nullable_columns():
 
 
 def test_needs_refit_refuses_a_metric_that_was_not_computed():
-    with pytest.raises(ValueError, match="size_psi is NaN"):
-        dynamic.needs_refit(float("nan"), 0.1, 0.0)
-    assert dynamic.needs_refit(0.3, 0.1, 0.0) != []
+    with pytest.raises(ValueError, match="fit_gap is NaN"):
+        dynamic.needs_refit(float("nan"), 0.1)
+    with pytest.raises(ValueError, match="unassigned_share is NaN"):
+        dynamic.needs_refit(0.0, float("nan"))
+    assert dynamic.needs_refit(0.3, 0.1) != []
+    assert dynamic.needs_refit(0.0, 0.0) == []
