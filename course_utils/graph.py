@@ -34,7 +34,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import require_columns, whole_number
+from course_utils.validation import require_columns, require_ids, whole_number
 
 __all__ = ["co_occurrence_graph", "node2vec", "random_walks"]
 
@@ -264,6 +264,7 @@ def co_occurrence_graph(baskets: pd.DataFrame, basket_col: str = "order_id", ite
     ----------
     baskets : DataFrame
         One row per item in a basket (an order line); a repeated item counts once per basket.
+        Every row needs a basket id; a row without an item (a lost product id) is left out.
     min_weight : int
         Keep only edges seen in at least this many baskets. Items with no edge
         left stay in the graph as isolated nodes.
@@ -277,6 +278,8 @@ def co_occurrence_graph(baskets: pd.DataFrame, basket_col: str = "order_id", ite
 
     require_columns(baskets, [basket_col, item_col], what="baskets")
     min_weight = whole_number(min_weight, "min_weight")
+    require_ids(baskets[basket_col], basket_col, what="order lines", fix="drop them or give them their basket")
+    require_ids(baskets[item_col].dropna(), item_col, what="order lines")  # 17 and "17" would become one node
     pairs = baskets[[basket_col, item_col]].dropna().drop_duplicates()
     if len(pairs) == 0:
         raise ValueError(f"baskets has no row with both a {basket_col!r} and an {item_col!r}")
