@@ -248,6 +248,9 @@ def node2vec(graph, dimensions: int = 32, walk_length: int = 40, walks_per_node:
     from course_utils.embeddings import train_item2vec
 
     seed = whole_number(random_state, "random_state", minimum=0)
+    dimensions = whole_number(dimensions, "dimensions")  # named as the caller knows it, not as Word2Vec's vector_size
+    window, epochs, negative = (whole_number(v, n) for v, n in ((window, "window"), (epochs, "epochs"),
+                                                                  (negative, "negative")))
     walks = random_walks(graph, walk_length=walk_length, walks_per_node=walks_per_node, p=p, q=q,
                          random_state=seed, weight=weight)
     if not any(len(walk) >= 2 for walk in walks):

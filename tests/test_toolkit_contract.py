@@ -19,11 +19,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course_utils import clustering, data, dynamic, embeddings, features, monitoring, rfm, sessions, store, validation
+from course_utils import (
+    autoencoders,
+    clustering,
+    data,
+    dynamic,
+    embeddings,
+    features,
+    graph,
+    monitoring,
+    rfm,
+    sessions,
+    store,
+    validation,
+)
 from tests.contract_cases import CASES, Mutation, outcome, probes
 
-IDS = [case.name for case in CASES]
 FAST = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+#: Cases whose function takes a second or more per call (a pipeline, a network's fit) get fewer examples.
+SLOW = settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _params(cases):
+    """Each case as a pytest parameter; slow cases carry the ``slow`` mark (still run by make test)."""
+    return [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.slow else []) for c in cases]
 
 
 def _check(case, base, mutation):
@@ -31,16 +50,27 @@ def _check(case, base, mutation):
     assert category in ("clear", "right"), f"{case.name} <- {mutation.label}: {category}: {detail}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-@FAST
-@given(seed=st.integers(0, 2**31 - 1), pick=st.data())
-def test_bad_input_classes(case, seed, pick):
+def _bad_input_class(case, seed, pick):
     base, mutations = probes(case, seed)
     mutation = pick.draw(st.sampled_from(mutations), label="mutation") if mutations else None
     if mutation is None:
         _check(case, base, Mutation("as given", base, "either", ()))
     else:
         _check(case, base, mutation)
+
+
+@pytest.mark.parametrize("case", _params([c for c in CASES if not c.slow]))
+@FAST
+@given(seed=st.integers(0, 2**31 - 1), pick=st.data())
+def test_bad_input_classes(case, seed, pick):
+    _bad_input_class(case, seed, pick)
+
+
+@pytest.mark.parametrize("case", _params([c for c in CASES if c.slow]))
+@SLOW
+@given(seed=st.integers(0, 2**31 - 1), pick=st.data())
+def test_bad_input_classes_of_slow_functions(case, seed, pick):
+    _bad_input_class(case, seed, pick)
 
 
 junk_scalars = st.one_of(
@@ -50,11 +80,7 @@ junk_scalars = st.one_of(
                                           "2011-03-05", "05/03/2011", "25/03/2011", "30min", "😀", b"x", [1], {}]))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.frames or c.args], ids=[c.name for c in CASES
-                                                                                 if c.frames or c.args])
-@FAST
-@given(seed=st.integers(0, 2**31 - 1), pick=st.data())
-def test_generated_junk_in_one_column_or_argument(case, seed, pick):
+def _junk(case, seed, pick):
     base, _ = probes(case, seed)
     targets = [(key, col) for key, cols in case.frames.items() for col in cols] + [(key, None) for key in case.args]
     key, col = pick.draw(st.sampled_from(targets), label="target")
@@ -72,8 +98,23 @@ def test_generated_junk_in_one_column_or_argument(case, seed, pick):
                                 "either", names))
 
 
+@pytest.mark.parametrize("case", _params([c for c in CASES if (c.frames or c.args) and not c.slow]))
+@FAST
+@given(seed=st.integers(0, 2**31 - 1), pick=st.data())
+def test_generated_junk_in_one_column_or_argument(case, seed, pick):
+    _junk(case, seed, pick)
+
+
+@pytest.mark.parametrize("case", _params([c for c in CASES if (c.frames or c.args) and c.slow]))
+@SLOW
+@given(seed=st.integers(0, 2**31 - 1), pick=st.data())
+def test_generated_junk_in_one_column_or_argument_of_slow_functions(case, seed, pick):
+    _junk(case, seed, pick)
+
+
 # -- every public function is probed -----------------------------------------------------------
-TOOLKIT = [validation, rfm, sessions, features, embeddings, dynamic, store, monitoring, clustering, data]
+TOOLKIT = [validation, rfm, sessions, features, embeddings, dynamic, store, monitoring, clustering, data, graph,
+           autoencoders]
 
 #: Public functions the probes leave out, and why.
 EXEMPT = {
@@ -84,6 +125,7 @@ EXEMPT = {
     "clustering.ClusterExplanation.plot": "draws the tree of a result; takes only matplotlib options",
     "clustering.ReducedHDBSCAN.fit_predict": "fit(X).labels_, probed as fit",
     "data.data_dir": "takes no argument",
+    "autoencoders.keras_backend": "takes no argument",
     "data.list_datasets": "takes no argument",
     "data.sha256": "a checksum of a path the course builds (verify and restore are probed)",
     "data.expected_checksums": "reads the course's SHA256SUMS (verify is probed)",
@@ -126,8 +168,8 @@ def probed() -> set:
         head, _, rest = name.rpartition(".")
         for part in rest.split("+"):
             covered.add(f"{head}.{part}" if head else part)
-        if name.startswith("dynamic.WeeklySegmenter"):
-            covered.add("dynamic.WeeklySegmenter")
+        if head.count(".") == 1 and head.split(".")[1][:1].isupper():  # a method's case probes its class too
+            covered.add(head)
     covered |= {"store.SegmentStore.weeks", "store.SegmentStore.write_week", "embeddings.QueryEmbedder.fit",
                 "embeddings.QueryEmbedder.transform", "clustering.ReducedHDBSCAN", "dynamic.WeeklySegmenter.fit",
                 "dynamic.WeeklySegmenter.predict", "dynamic.WeeklySegmenter.centroids"}
