@@ -353,7 +353,7 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
             raise TypeError(f"{name} must be a DataFrame of features indexed by user, got {type(frame).__name__}")
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise ValueError(f"{name} lacks column(s) {missing}")
+            raise ValueError(f"{name} lacks column(s) {missing} listed in columns")
         require_columns(frame, columns, what=name)
         if frame.index.has_duplicates:
             dup = frame.index[frame.index.duplicated()][0]

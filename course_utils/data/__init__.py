@@ -65,7 +65,7 @@ def _spec(name) -> Dataset:
     if not isinstance(name, str):
         raise TypeError(f"dataset name must be a string, got {type(name).__name__} {name!r}")
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; the course ships: {', '.join(sorted(DATASETS))}")
+        raise ValueError(f"unknown dataset name {name!r}; the course ships: {', '.join(sorted(DATASETS))}")
     return DATASETS[name]
 
 
