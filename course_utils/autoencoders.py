@@ -128,7 +128,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         hidden = tuple(whole_number(h, "each width in hidden") for h in self.hidden)
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
-        epochs = whole_number(self.epochs, "epochs")
+        epochs = whole_number(self.epochs, "epochs", maximum=10_000)
         batch_size = whole_number(self.batch_size, "batch_size")
         lr = self.learning_rate
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:

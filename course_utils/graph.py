@@ -150,8 +150,8 @@ def random_walks(graph, walk_length: int = 40, walks_per_node: int = 10, p: floa
     per walk.
     """
     _check_graph(graph)
-    walk_length = whole_number(walk_length, "walk_length")
-    walks_per_node = whole_number(walks_per_node, "walks_per_node")
+    walk_length = whole_number(walk_length, "walk_length", maximum=10_000)
+    walks_per_node = whole_number(walks_per_node, "walks_per_node", maximum=10_000)
     p = _positive(p, "p")
     q = _positive(q, "q")
     rng = _rng(random_state)

@@ -191,8 +191,8 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6, *, 
         (default 1: 60% of visits open on ``home``, 15% on ``search``).
     """
     seed = whole_number(seed, "seed", minimum=0)
-    n_users = whole_number(n_users, "n_users")
-    n_bots = whole_number(n_bots, "n_bots", minimum=0)
+    n_users = whole_number(n_users, "n_users", maximum=200_000)
+    n_bots = whole_number(n_bots, "n_bots", minimum=0, maximum=1000)
     for name, value in (("visits_median", visits_median), ("hub_share", hub_share)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
