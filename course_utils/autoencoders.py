@@ -28,7 +28,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from course_utils.validation import whole_number
+from course_utils.validation import numeric_matrix, whole_number
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
@@ -55,17 +55,15 @@ def _table(X, name: str = "X", n_features: int | None = None) -> np.ndarray:
                              "(pd.get_dummies) and scale the numbers (StandardScaler)")
     if isinstance(X, (str, bytes, dict)) or X is None:
         raise TypeError(f"{name} must be a 2-D numeric array or DataFrame, got {type(X).__name__}")
-    try:
-        arr = np.asarray(X, dtype="float32")
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric (rows x features), got {type(X).__name__}: {exc}") from exc
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (rows x features), got shape {arr.shape}")
-    if arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
-    if not np.isfinite(arr).all():
-        bad_rows = int((~np.isfinite(arr)).any(axis=1).sum())
-        raise ValueError(f"{name} has NaN or infinite values in {bad_rows} row(s); impute or drop them first")
+    # Checked in float64 first (text, complex numbers, NaN, inf named by column), then against float32's range.
+    values = numeric_matrix(X, name)
+    if values.shape[0] < 1 or values.shape[1] < 1:
+        raise ValueError(f"{name} is empty (shape {values.shape})")
+    too_large = np.abs(values) > np.finfo(np.float32).max
+    if too_large.any():
+        raise ValueError(f"{name} has {int(too_large.sum())} value(s) beyond 3.4e38, which the network's float32 "
+                         "cannot hold; scale the features first (StandardScaler)")
+    arr = values.astype("float32")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(f"{name} has {arr.shape[1]} columns but the model was fitted on {n_features}")
     return arr
@@ -130,7 +128,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         hidden = tuple(whole_number(h, "each width in hidden") for h in self.hidden)
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
-        epochs = whole_number(self.epochs, "epochs")
+        epochs = whole_number(self.epochs, "epochs", maximum=10_000)
         batch_size = whole_number(self.batch_size, "batch_size")
         lr = self.learning_rate
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:

@@ -811,8 +811,11 @@ def silhouette_diagram(X, labels, ax=None, noise=-1, title: str | None = None):
     matplotlib axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
     from sklearn.metrics import silhouette_samples
 
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be matplotlib axes (e.g. from plt.subplots()) or None, got {type(ax).__name__}")
     arr = check_features(X)
     lab = _check_labels(labels, len(arr))
     keep = np.ones(len(lab), bool) if noise is None else lab != noise
@@ -851,7 +854,7 @@ def permute_columns(X, random_state: int = 0) -> np.ndarray:
     included, is destroyed. The copy is the "no structure" version of the data.
     """
     arr = check_features(X)
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(whole_number(random_state, "random_state", minimum=0))
     return np.column_stack([rng.permutation(col) for col in arr.T])
 
 
@@ -912,6 +915,7 @@ def null_comparison(X, score, n_permutations: int = 19, random_state: int = 0) -
     if not callable(score):
         raise TypeError(f"score must be a function of the data returning a number, got {type(score).__name__}")
     n = whole_number(n_permutations, "n_permutations")
+    seed = whole_number(random_state, "random_state", minimum=0)
 
     def run(data, what):
         value = score(data)
@@ -924,7 +928,7 @@ def null_comparison(X, score, n_permutations: int = 19, random_state: int = 0) -
         return value
 
     observed = run(arr, "the data")
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(seed)
     seeds = rng.integers(0, 2**32 - 1, size=n)
     null = [run(permute_columns(arr, int(s)), f"shuffled copy {i + 1}") for i, s in enumerate(seeds)]
     return NullComparison(observed, null)
@@ -975,7 +979,7 @@ def place_by_neighbours(segmenter, X, n_neighbors: int = 15, agreement: float = 
     k = whole_number(n_neighbors, "n_neighbors")
     if k > int(clustered.sum()):
         raise ValueError(f"n_neighbors={k} but only {int(clustered.sum())} fitted rows are clustered; use fewer")
-    if isinstance(agreement, bool) or not isinstance(agreement, (int, float, np.floating)) or not 0 <= agreement <= 1:
+    if isinstance(agreement, (bool, np.bool_)) or not isinstance(agreement, numbers.Real) or not 0 <= agreement <= 1:
         raise ValueError(f"agreement must be a share from 0 to 1, such as 0.7, got {agreement!r}")
     X = numeric_matrix(X, "X")
     if len(X) == 0:  # nothing to place; the columns must still be the fitted ones

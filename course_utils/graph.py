@@ -34,7 +34,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from course_utils.validation import require_columns, whole_number
+from course_utils.validation import require_columns, require_ids, whole_number
 
 __all__ = ["co_occurrence_graph", "node2vec", "random_walks"]
 
@@ -150,8 +150,8 @@ def random_walks(graph, walk_length: int = 40, walks_per_node: int = 10, p: floa
     per walk.
     """
     _check_graph(graph)
-    walk_length = whole_number(walk_length, "walk_length")
-    walks_per_node = whole_number(walks_per_node, "walks_per_node")
+    walk_length = whole_number(walk_length, "walk_length", maximum=10_000)
+    walks_per_node = whole_number(walks_per_node, "walks_per_node", maximum=10_000)
     p = _positive(p, "p")
     q = _positive(q, "q")
     rng = _rng(random_state)
@@ -248,6 +248,9 @@ def node2vec(graph, dimensions: int = 32, walk_length: int = 40, walks_per_node:
     from course_utils.embeddings import train_item2vec
 
     seed = whole_number(random_state, "random_state", minimum=0)
+    dimensions = whole_number(dimensions, "dimensions")  # named as the caller knows it, not as Word2Vec's vector_size
+    window, epochs, negative = (whole_number(v, n) for v, n in ((window, "window"), (epochs, "epochs"),
+                                                                  (negative, "negative")))
     walks = random_walks(graph, walk_length=walk_length, walks_per_node=walks_per_node, p=p, q=q,
                          random_state=seed, weight=weight)
     if not any(len(walk) >= 2 for walk in walks):
@@ -264,6 +267,7 @@ def co_occurrence_graph(baskets: pd.DataFrame, basket_col: str = "order_id", ite
     ----------
     baskets : DataFrame
         One row per item in a basket (an order line); a repeated item counts once per basket.
+        Every row needs a basket id; a row without an item (a lost product id) is left out.
     min_weight : int
         Keep only edges seen in at least this many baskets. Items with no edge
         left stay in the graph as isolated nodes.
@@ -277,6 +281,8 @@ def co_occurrence_graph(baskets: pd.DataFrame, basket_col: str = "order_id", ite
 
     require_columns(baskets, [basket_col, item_col], what="baskets")
     min_weight = whole_number(min_weight, "min_weight")
+    require_ids(baskets[basket_col], basket_col, what="order lines", fix="drop them or give them their basket")
+    require_ids(baskets[item_col].dropna(), item_col, what="order lines")  # 17 and "17" would become one node
     pairs = baskets[[basket_col, item_col]].dropna().drop_duplicates()
     if len(pairs) == 0:
         raise ValueError(f"baskets has no row with both a {basket_col!r} and an {item_col!r}")

@@ -286,6 +286,7 @@ def psi_alert(expected, actual, bins: int = 10, *, threshold: float = None, fals
     if n_shuffles + 1 < 1 / false_alarm_rate:
         raise ValueError(f"{n_shuffles} shuffles cannot show a false alarm rate of {false_alarm_rate}; "
                          f"use n_shuffles >= {int(np.ceil(1 / false_alarm_rate)) - 1}")
+    seed = whole_number(random_state, "random_state", minimum=0)
     value = psi(expected, actual, bins)
     if value < threshold:
         return False
@@ -299,7 +300,7 @@ def psi_alert(expected, actual, bins: int = 10, *, threshold: float = None, fals
               if _is_numeric(e, a, bins) else pd.concat([e, a]).astype(str).nunique()) - 1
         if value > 2 * chi2.ppf(1 - false_alarm_rate / 10, max(df, 1)) * (1 / len(e) + 1 / len(a)):
             return True
-    noise = _shuffled_psi(e, a, bins, int(n_shuffles), np.random.default_rng(random_state))
+    noise = _shuffled_psi(e, a, bins, int(n_shuffles), np.random.default_rng(seed))
     p_value = (1 + int(np.sum(noise >= value))) / (n_shuffles + 1)
     return bool(p_value <= false_alarm_rate)
 
@@ -352,7 +353,7 @@ def cohort_drift(previous_labels: pd.Series, previous: pd.DataFrame, current: pd
             raise TypeError(f"{name} must be a DataFrame of features indexed by user, got {type(frame).__name__}")
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise ValueError(f"{name} lacks column(s) {missing}")
+            raise ValueError(f"{name} lacks column(s) {missing} listed in columns")
         require_columns(frame, columns, what=name)
         if frame.index.has_duplicates:
             dup = frame.index[frame.index.duplicated()][0]

@@ -37,8 +37,21 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from course_utils import clustering, data, dynamic, embeddings, features, monitoring, rfm, sessions, store, validation
-from course_utils.data import online_retail
+from course_utils import (
+    clustering,
+    data,
+    dynamic,
+    embeddings,
+    features,
+    graph,
+    monitoring,
+    rfm,
+    sessions,
+    store,
+    validation,
+)
+from course_utils.data import online_retail, shop
+from course_utils.data.clickstream import make_clickstream
 
 
 class Undefined(Exception):
@@ -67,6 +80,7 @@ class Case:
     wrapped: tuple = ()  # frame kwargs that only carry a column to a function taking a Series
     overrides_bool: tuple = ()  # frame kwargs where True/False columns are fine (dummies)
     keeps_order: bool = False  # the result keeps the input's row order
+    slow: bool = False  # a second or more per call: probed with fewer examples, marked slow
 
 
 @dataclass
@@ -1391,8 +1405,8 @@ CASES = [
          check=lambda r, kw: set(r) <= {p for p, _, _ in dynamic.PERSONA_RULES} | {dynamic.UNASSIGNED},
          overrides={("centroids", None, "non-default index"): "accept"}),
     Case("weekly segmenter", "dynamic.needs_refit",
-         lambda rng: {"size_psi": 0.3, "max_centroid_drift": 0.5, "unassigned_share": 0.1}, dynamic.needs_refit,
-         args={"size_psi": "real", "max_centroid_drift": "real", "unassigned_share": "real"},
+         lambda rng: {"fit_gap": 0.3, "unassigned_share": 0.1}, dynamic.needs_refit,
+         args={"fit_gap": "real", "unassigned_share": "real"},
          check=lambda r, kw: isinstance(r, list)),
     Case("weekly segmenter", "dynamic.persona_rules_table", lambda rng: {}, dynamic.persona_rules_table,
          check=lambda r, kw: list(r.columns) == ["persona", "rule"]),
@@ -1679,18 +1693,537 @@ CASES = [
 ]
 
 
+# -- cases of the functions added with notebooks 02 to 04 ------------------------------------
+def _matrix_and_rows(X):
+    arr = ref_matrix(X)
+    if arr.shape[0] < 3 or arr.shape[1] == 0 or np.abs(arr).max() > 1e150:
+        raise Undefined("too few rows, no column or too large")
+    return arr
+
+
+def ref_k_distances(X, min_samples=5):
+    arr = _matrix_and_rows(X)
+    k = ref_whole(min_samples, 2)
+    if k >= len(arr):
+        raise Undefined("min_samples not below the rows")
+    d = np.sqrt(((arr[:, None, :] - arr[None, :, :]) ** 2).sum(axis=2))
+    return np.sort(np.sort(d, axis=1)[:, k - 1])
+
+
+def same_close(a, b) -> bool:
+    """Arrays equal up to floating-point rounding (distances computed two ways)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-9)
+
+
+def _silhouette(X, labels, noise=-1, ax=None):
+    import matplotlib.pyplot as plt
+
+    ax = clustering.silhouette_diagram(X, labels, noise=noise, ax=ax)
+    try:
+        return float(ax.lines[0].get_xdata()[0]), [t.get_text() for t in ax.get_yticklabels()]
+    finally:
+        plt.close(ax.figure)
+
+
+def ref_silhouette(X, labels, noise=-1, ax=None):
+    from sklearn.metrics import silhouette_score
+
+    arr = _matrix_and_rows(X)
+    lab = np.asarray(labels, dtype=object)
+    if lab.ndim != 1 or len(lab) != len(arr) or pd.isna(lab).any() or len({isinstance(v, str) for v in lab}) > 1:
+        raise Undefined("labels")
+    keep = np.array([v != noise for v in lab]) if noise is not None else np.ones(len(lab), bool)
+    clusters = sorted(set(lab[keep]))
+    if not 2 <= len(clusters) < keep.sum():
+        raise Undefined("clusters")
+    return float(silhouette_score(arr[keep], lab[keep].astype(str))), [str(c) for c in clusters]
+
+
+def check_permuted(result, kwargs):
+    arr = _matrix_and_rows(kwargs["X"])
+    return result.shape == arr.shape and all(np.array_equal(np.sort(result[:, j]), np.sort(arr[:, j]))
+                                             for j in range(arr.shape[1]))
+
+
+def _product_spread(Z):
+    Z = np.asarray(Z, dtype=float)
+    return float(np.var(Z[:, 0] * Z[:, -1]))
+
+
+def _null(X, score, n_permutations, random_state):
+    out = clustering.null_comparison(X, score, n_permutations=n_permutations, random_state=random_state)
+    assert isinstance(out, clustering.NullComparison)
+    return out.observed, out.p_value, tuple(out.null), out.excess
+
+
+def check_null(result, kwargs):
+    observed, p_value, null, excess = result
+    n = len(null)
+    return n == kwargs["n_permutations"] and 1 / (n + 1) <= p_value <= 1 and \
+        np.isclose(observed, _product_spread(_matrix_and_rows(kwargs["X"]))) and np.isclose(excess,
+                                                                                            observed - np.mean(null))
+
+
+@__import__("functools").lru_cache(maxsize=1)
+def _fitted_hdbscan():
+    return _hdbscan(np.random.default_rng(0))[0]
+
+
+def check_placed(result, kwargs):
+    placed, share = result
+    known = set(_fitted_hdbscan().labels_.tolist()) - {-1}
+    n = len(kwargs["X"])
+    return len(placed) == len(share) == n and set(placed.tolist()) <= known | {-1} and \
+        ((share >= 0) & (share <= 1)).all() and ((placed == -1) | (share >= kwargs["agreement"])).all()
+
+
+def _consensus(X, settings, min_cluster_size):
+    best, table = clustering.consensus_hdbscan(X, settings, min_cluster_size=min_cluster_size)
+    return best.labels_, table.reset_index(drop=True)
+
+
+def check_consensus(result, kwargs):
+    labels_, table = result
+    return len(labels_) == len(kwargs["X"]) and len(table) == len(kwargs["settings"]) and \
+        table["agreement"].between(-1, 1).all()
+
+
+def ref_reading_focus(events, vectors):
+    table = ref_matrix(vectors)
+    if not isinstance(vectors, pd.DataFrame):
+        raise Undefined("vectors")
+    lengths = pd.DataFrame({0: np.linalg.norm(table, axis=1)}, index=vectors.index)
+    # Items without a vector are left out, and so are users left with no item.
+    frame = ref_frame(events, ["user_id", "page"])
+    events = frame[frame["page"].map(lambda p: not pd.isna(p) and str(p) in {str(i) for i in vectors.index})]
+    mean = ref_user_embeddings(events, vectors)
+    size = ref_user_embeddings(events, lengths)
+    return pd.Series(np.linalg.norm(mean.to_numpy(), axis=1) / size.to_numpy()[:, 0], index=mean.index,
+                     name="focus")
+
+
+def _clickstream_events(rng):
+    events, _, _ = make_clickstream(seed=int(rng.integers(0, 50)), n_users=80, n_bots=0, n_pages=60)
+    return events
+
+
+def check_segments(result, kwargs):
+    users = pd.Index(kwargs["events"]["user_id"].dropna().unique())
+    return isinstance(result, pd.Series) and set(map(str, result.index)) == set(map(str, users)) and \
+        result.index.is_monotonic_increasing and (result >= -1).all()
+
+
+def _psi_alert_check(result, kwargs):
+    if not isinstance(result, bool):
+        return False
+    threshold = kwargs.get("threshold")
+    threshold = monitoring.PSI_SIGNIFICANT if threshold is None else threshold
+    return not result or ref_psi(kwargs["expected"], kwargs["actual"], kwargs["bins"]) >= threshold
+
+
+def _fit_gap(X, n_init):
+    return _fitted_segmenter(np.random.default_rng(0))[0].fit_gap(X, n_init=n_init)
+
+
+def ref_count_rows(file):
+    if not isinstance(file, (str, Path)) or not Path(file).is_file():
+        raise Undefined("not a file")
+    if Path(file).stat().st_size == 0:
+        return 0
+    return len(pd.read_csv(file, dtype=str, keep_default_na=False))
+
+
+def _count_rows_mutations(case, base):
+    folder = Path(tempfile.mkdtemp(prefix="probe-rows-"))
+    (folder / "header.csv").write_text("a,b\n")
+    (folder / "no-newline.csv").write_text("a,b\n1,2\n3,4")
+    (folder / "empty.csv").write_text("")
+    return [Mutation("file: text for a path", {"file": str(base["file"])}, "accept", ()),
+            Mutation("file: a gzipped CSV", {"file": data.path("clickstream")}, "either", ("file",)),
+            Mutation("file: a header only", {"file": folder / "header.csv"}, "either", ("file",)),
+            Mutation("file: no newline at the end", {"file": folder / "no-newline.csv"}, "either", ("file",)),
+            Mutation("file: empty", {"file": folder / "empty.csv"}, "either", ("file",)),
+            Mutation("file: missing", {"file": folder / "nope.csv"}, "refuse", ("nope.csv",)),
+            Mutation("file: a folder", {"file": folder}, "refuse", ("folder",)),
+            Mutation("file: a number", {"file": 3}, "refuse", ("file",)),
+            Mutation("file: None", {"file": None}, "refuse", ("file",))]
+
+
+def check_clickstream(result, kwargs):
+    events, truth, pages = result
+    return len(truth) == kwargs["n_users"] + kwargs["n_bots"] and truth.index.is_unique and \
+        set(events["user_id"].dropna()) <= set(truth.index) and set(events["page"].dropna()) <= set(pages["page"])
+
+
+def check_products(result, kwargs):
+    ids = [p[0] for p in result]
+    return len(result) == 360 and len(set(ids)) == 360 and sum(p[4] for p in result) == 36
+
+
+def _karate():
+    import networkx as nx
+
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 2.0), ("b", "c", 1.0), ("c", "a", 1.0), ("c", "d", 3.0), ("d", "e", 1.0),
+                               ("e", "f", 1.0), ("f", "d", 0.5)])
+    return G
+
+
+def _graph_mutations(case, base):
+    import networkx as nx
+
+    kw = lambda g: _with(base, "graph", g)
+    G = base["graph"]
+    multi = nx.MultiGraph(G)
+    multi.add_edge("a", "b", weight=1.0)
+    twins = G.copy()
+    twins.add_edge(1, "1")
+    zero, nan, text = G.copy(), G.copy(), G.copy()
+    zero["a"]["b"]["weight"] = 0
+    nan["a"]["b"]["weight"] = float("nan")
+    text["a"]["b"]["weight"] = "heavy"
+    relabelled = nx.relabel_nodes(G, {n: f"{UNICODE[i]}{i}" for i, n in enumerate(sorted(G))})
+    return [Mutation("graph: a dict", kw(nx.to_dict_of_dicts(G)), "refuse", ("graph",)),
+            Mutation("graph: a multigraph", kw(multi), "refuse", ("graph", "parallel")),
+            Mutation("graph: no node", kw(nx.Graph()), "refuse", ("graph", "no node")),
+            Mutation("graph: nodes 1 and '1'", kw(twins), "refuse", ("'1'",)),
+            Mutation("graph: a zero weight", kw(zero), "refuse", ("weight",)),
+            Mutation("graph: a NaN weight", kw(nan), "refuse", ("weight",)),
+            Mutation("graph: a text weight", kw(text), "refuse", ("weight",)),
+            Mutation("graph: the same graph built in another order", kw(nx.Graph(list(G.edges(data=True))[::-1])),
+                     "accept", ()),
+            Mutation("graph: unicode nodes", kw(relabelled), "either", ("graph",)),
+            Mutation("graph: directed", kw(G.to_directed()), "either", ("graph",)),
+            Mutation("weight: a number", _with(base, "weight", 3), "refuse", ("weight",)),
+            Mutation("weight: None (weights ignored)", _with(base, "weight", None), "either", ("weight",))]
+
+
+def check_walks(result, kwargs):
+    G = kwargs["graph"]
+    names = {str(n): n for n in G}
+    ok = len(result) == kwargs["walks_per_node"] * G.number_of_nodes()
+    for walk in result:
+        ok &= 1 <= len(walk) <= kwargs["walk_length"]
+        ok &= all(G.has_edge(names[u], names[v]) for u, v in zip(walk, walk[1:]))
+    return bool(ok)
+
+
+def check_node_vectors(result, kwargs):
+    return set(result.index_to_key) <= {str(n) for n in kwargs["graph"]} and np.isfinite(result.vectors).all() and \
+        result.vector_size == kwargs["dimensions"]
+
+
+def _co_graph(baskets, min_weight=1):
+    g = graph.co_occurrence_graph(baskets, "order_id", "product_id", min_weight=min_weight)
+    return (sorted(g.nodes()), sorted((*sorted((u, v)), d["weight"]) for u, v, d in g.edges(data=True)))
+
+
+def ref_co_graph(baskets, min_weight=1):
+    frame = ref_frame(baskets, ["order_id", "product_id"])
+    n = ref_whole(min_weight)
+    ref_ids(frame["order_id"])
+    items = frame["product_id"].dropna()
+    ref_ids(items)
+    rows = {(b, str(i)) for b, i in zip(frame["order_id"], frame["product_id"]) if not pd.isna(i)}
+    if not rows:
+        raise Undefined("no item")
+    by_basket = {}
+    for b, i in rows:
+        by_basket.setdefault(b, set()).add(i)
+    count = {}
+    for its in by_basket.values():
+        for u in its:
+            for v in its:
+                if u < v:
+                    count[(u, v)] = count.get((u, v), 0) + 1
+    return (sorted({i for _, i in rows}), sorted((u, v, c) for (u, v), c in count.items() if c >= n))
+
+
+def _baskets(rng, n=16):
+    return pd.DataFrame({"order_id": [f"O{i // 3}" for i in range(n)],
+                         "product_id": rng.choice(["P1", "P2", "P3", "P4", "P5"], n)})
+
+
+@__import__("functools").lru_cache(maxsize=1)
+def _fitted_autoencoder():
+    from course_utils.autoencoders import Autoencoder
+
+    return Autoencoder(bottleneck=2, hidden=(), epochs=1, batch_size=16).fit(feature_table(np.random.default_rng(0),
+                                                                                           12, 3))
+
+
+def _ae_fit(X, bottleneck, epochs, batch_size, learning_rate, random_state):
+    from course_utils.autoencoders import Autoencoder
+
+    ae = Autoencoder(bottleneck=bottleneck, hidden=(), epochs=epochs, batch_size=batch_size,
+                     learning_rate=learning_rate, random_state=random_state).fit(X)
+    return ae.transform(X)
+
+
+def check_codes(width_key=None, width=2):
+    def check(result, kwargs):
+        X = kwargs.get("X", kwargs.get("codes"))
+        w = kwargs[width_key] if width_key else width
+        return isinstance(result, np.ndarray) and result.shape == (len(np.asarray(X)), w) and \
+            np.isfinite(result).all()
+    return check
+
+
+def _ae_mutations(case, base):
+    key = "X" if "X" in base else "codes"
+    arr = np.asarray(base[key], dtype=float)
+    kw = lambda v: _with(base, key, v)
+    nan = arr.copy()
+    nan[0, 0] = np.nan
+    out = [Mutation(f"{key}: an array", kw(arr), "accept", ()),
+           Mutation(f"{key}: a list of lists", kw(arr.tolist()), "accept", ()),
+           Mutation(f"{key}: an array with NaN", kw(nan), "refuse", (key, "nan")),
+           Mutation(f"{key}: one dimension", kw(arr[:, 0]), "refuse", (key, "2-d")),
+           Mutation(f"{key}: complex numbers", kw(arr.astype(complex)), "refuse", (key, "real")),
+           Mutation(f"{key}: beyond float32", kw(arr * 1e39), "refuse", (key, "3.4e38")),
+           Mutation(f"{key}: no column", kw(arr[:, :0]), "refuse", (key, "empty", "column")),
+           Mutation(f"{key}: a string", kw("X"), "refuse", (key,))]
+    if key == "X" and case.name.endswith(".fit"):
+        out += [Mutation("bottleneck: wider than the columns", _with(base, "bottleneck", 4), "refuse",
+                         ("bottleneck",)),
+                Mutation("X: one row", kw(arr[:1]), "refuse", ("X", "row"))]
+    else:
+        out.append(Mutation(f"{key}: another number of columns", kw(arr[:, :1]), "refuse", (key, "columns")))
+    return out
+
+
+NEW_CASES = [
+    # 10. choosing k and profiling (notebook 02)
+    Case("choosing k and profiling", "clustering.k_distances",
+         lambda rng: {"X": feature_table(rng), "min_samples": 4}, clustering.k_distances, ref_k_distances,
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"min_samples": "whole:2"}, same=same_close,
+         extra=lambda case, base: _matrix_mutations("X")(case, base) + [
+             Mutation("min_samples: as many as the rows", _with(base, "min_samples", 30), "refuse",
+                      ("min_samples",))]),
+    Case("choosing k and profiling", "clustering.suggest_eps",
+         lambda rng: {"X": feature_table(rng), "min_samples": 4}, clustering.suggest_eps,
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"min_samples": "whole:2"},
+         check=lambda r, kw: any(np.isclose(r, ref_k_distances(kw["X"], kw["min_samples"]))),
+         extra=lambda case, base: _matrix_mutations("X")(case, base) + [
+             Mutation("X: two points, five copies each", _with(base, "X", pd.DataFrame({"f0": [0.0] * 5 + [1.0] * 5})),
+                      "refuse", ("bend",))]),
+    Case("choosing k and profiling", "clustering.silhouette_diagram",
+         lambda rng: {"X": feature_table(rng), "labels": np.arange(30) % 3}, _silhouette, ref_silhouette,
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         overrides={("X", None, "empty"): "refuse", ("X", None, "single row"): "refuse"},
+         extra=lambda case, base: [
+             Mutation("labels: a missing label", _with(base, "labels", np.r_[np.nan, base["labels"][1:]]),
+                      "refuse", ("labels", "missing")),
+             Mutation("labels: too few", _with(base, "labels", base["labels"][:5]), "refuse", ("labels",)),
+             Mutation("labels: one cluster", _with(base, "labels", np.zeros(30, int)), "refuse", ("clusters",)),
+             Mutation("labels: text", _with(base, "labels", base["labels"].astype(str)), "either", ("labels",)),
+             Mutation("labels: noise rows", _with(base, "labels", np.where(np.arange(30) < 3, -1, base["labels"])),
+                      "either", ("labels",)),
+             Mutation("labels: a list", _with(base, "labels", base["labels"].tolist()), "accept", ()),
+             Mutation("X: an array", _with(base, "X", base["X"].to_numpy()), "accept", ()),
+             Mutation("X: an array with NaN", _with(base, "X", np.where(np.eye(30, 3) > 0, np.nan,
+                                                                         base["X"].to_numpy())), "refuse", ("nan",)),
+             Mutation("ax: a number", base | {"ax": 3}, "refuse", ("ax",))]),
+    Case("choosing k and profiling", "clustering.permute_columns",
+         lambda rng: {"X": feature_table(rng), "random_state": 0}, clustering.permute_columns,
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"random_state": "whole:0"}, check=check_permuted,
+         overrides={("random_state", None, "a numpy integer"): None},
+         extra=lambda case, base: _matrix_mutations("X")(case, base) + [
+             Mutation("random_state: a numpy integer", _with(base, "random_state", np.int64(0)), "accept", ())]),
+    Case("choosing k and profiling", "clustering.null_comparison+NullComparison",
+         lambda rng: {"X": feature_table(rng), "score": _product_spread, "n_permutations": 4, "random_state": 0},
+         _null, free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"n_permutations": "whole", "random_state": "whole:0"}, check=check_null,
+         extra=lambda case, base: _matrix_mutations("X")(case, base) + [
+             Mutation("score: not a function", _with(base, "score", 0.5), "refuse", ("score",)),
+             Mutation("score: returns text", _with(base, "score", lambda Z: "high"), "refuse", ("score",)),
+             Mutation("score: returns NaN", _with(base, "score", lambda Z: float("nan")), "refuse", ("score",)),
+             Mutation("score: returns an array", _with(base, "score", lambda Z: np.ones(2)), "refuse", ("score",))]),
+    # 11. density and structure (notebooks 02 and 03)
+    Case("density and structure", "clustering.place_by_neighbours",
+         lambda rng: {"X": feature_table(np.random.default_rng(int(rng.integers(10**6))), 10, 4), "n_neighbors": 5,
+                      "agreement": 0.7},
+         lambda X, n_neighbors, agreement, segmenter=None: clustering.place_by_neighbours(
+             _fitted_hdbscan() if segmenter is None else segmenter, X, n_neighbors=n_neighbors, agreement=agreement),
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"n_neighbors": "whole", "agreement": "real"}, check=check_placed,
+         overrides={("X", None, "empty"): "refuse"},
+         extra=lambda case, base: [
+             Mutation("agreement: above 1", _with(base, "agreement", 1.5), "refuse", ("agreement",)),
+             Mutation("n_neighbors: more than the clustered rows", _with(base, "n_neighbors", 31), "refuse",
+                      ("n_neighbors",)),
+             Mutation("segmenter: not fitted", base | {"segmenter": clustering.ReducedHDBSCAN()}, "refuse",
+                      ("fitted",)),
+             Mutation("segmenter: another model", base | {"segmenter": clustering.kmeans(2)}, "refuse",
+                      ("segmenter",)),
+             Mutation("X: another number of columns", _with(base, "X", base["X"].iloc[:, :3]), "refuse",
+                      ("columns",)),
+             Mutation("X: an array with NaN", _with(base, "X", np.where(np.eye(10, 4) > 0, np.nan,
+                                                                         base["X"].to_numpy())), "refuse", ("nan",)),
+             Mutation("X: an array", _with(base, "X", base["X"].to_numpy()), "accept", ())]),
+    Case("density and structure", "clustering.consensus_hdbscan",
+         lambda rng: {"X": feature_table(rng, 30, 4), "settings": [{"n_components": 2}, {"n_components": 3}],
+                      "min_cluster_size": 4}, _consensus,
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"min_cluster_size": "whole:2"}, check=check_consensus,
+         extra=lambda case, base: _matrix_mutations("X")(case, base) + [
+             Mutation("settings: one setting", _with(base, "settings", [{"n_components": 2}]), "refuse",
+                      ("settings",)),
+             Mutation("settings: a dict", _with(base, "settings", {"n_components": 2}), "refuse", ("settings",)),
+             Mutation("settings: a string", _with(base, "settings", "n_components"), "refuse", ("settings",)),
+             Mutation("settings: an unknown parameter", _with(base, "settings", [{"n_components": 2}, {"nope": 1}]),
+                      "refuse", ("nope",)),
+             Mutation("settings: a fraction of a component", _with(base, "settings", [{"n_components": 2.5},
+                                                                                      {"n_components": 3}]),
+                      "refuse", ("n_components",)),
+             Mutation("settings: a tuple", _with(base, "settings", tuple(base["settings"])), "accept", ())]),
+    # 5. embeddings (notebook 03)
+    Case("embeddings", "embeddings.reading_focus",
+         lambda rng: {"events": clicks(rng), "vectors": _vectors(rng)}, embeddings.reading_focus,
+         ref_reading_focus, frames={"events": {"user_id": "id", "page": "item"}, "vectors": {0: "num", 1: "num"}},
+         keyed=("vectors",), free=("vectors",), overrides={("events", "page", "unicode ids"): "either",
+                                                           ("vectors", None, "non-default index"): "either"}),
+    Case("embeddings", "embeddings.segment_clickstream",
+         lambda rng: {"events": _clickstream_events(rng), "n_neighbors": 5, "min_cluster_share": 0.05,
+                      "random_state": 0},
+         embeddings.segment_clickstream, frames={"events": CLICKS},
+         args={"n_neighbors": "whole", "random_state": "whole:0", "min_cluster_share": "real"},
+         check=check_segments, slow=True,
+         # Users are sorted by id before Word2Vec sees their sessions, so other names give other (equally
+         # valid) vectors; the invariants are checked instead of equality.
+         overrides={("events", "user_id", "unicode ids"): "either",
+                    ("events", "user_id", "categorical dtype"): "either",
+                    ("events", "page", "unicode ids"): "either"},
+         extra=lambda case, base: [
+             Mutation("gap: a bare number", _with(base, "gap", 30), "refuse", ("gap",)),
+             Mutation("min_cluster_share: above 1", _with(base, "min_cluster_share", 1.5), "refuse",
+                      ("min_cluster_share",)),
+             Mutation("events: too few users", _with(base, "events", base["events"].iloc[:40]), "refuse",
+                      ("users", "evidence"))]),
+    # 9. monitoring (notebook 05)
+    Case("monitoring", "monitoring.psi_alert",
+         lambda rng: {"expected": rng.normal(0, 1, 60), "actual": rng.normal(1.0, 1, 60), "bins": 5,
+                      "n_shuffles": 99, "false_alarm_rate": 0.05, "random_state": 0},
+         monitoring.psi_alert, check=_psi_alert_check,
+         args={"bins": "whole:2", "n_shuffles": "whole", "random_state": "whole:0", "false_alarm_rate": "real"},
+         extra=lambda case, base: [
+             Mutation("threshold: NaN", base | {"threshold": float("nan")}, "refuse", ("threshold",)),
+             Mutation("threshold: text", base | {"threshold": "0.25"}, "refuse", ("threshold",)),
+             Mutation("false_alarm_rate: 1", _with(base, "false_alarm_rate", 1.0), "refuse", ("false_alarm_rate",)),
+             Mutation("n_shuffles: too few for the rate", _with(base, "n_shuffles", 5), "refuse", ("shuffles",)),
+             Mutation("actual: an infinite value", _with(base, "actual", np.r_[np.inf, base["actual"][1:]]),
+                      "refuse", ("actual",)),
+             Mutation("actual: all missing", _with(base, "actual", np.full(60, np.nan)), "refuse", ("actual",)),
+             Mutation("actual: a DataFrame", _with(base, "actual", pd.DataFrame({"a": base["actual"]})), "refuse",
+                      ("actual",)),
+             Mutation("actual: nullable", _with(base, "actual", pd.Series(base["actual"], dtype="Float64")),
+                      "accept", ()),
+             Mutation("both: one distribution", _with(base, "actual", np.random.default_rng(9).normal(0, 1, 60)),
+                      "either", ()),
+             Mutation("both: segment labels", base | {"expected": labels(np.random.default_rng(1), 40),
+                                                      "actual": labels(np.random.default_rng(2), 40)}, "either", ())]),
+    # 7. the weekly segmenter (notebook 05)
+    Case("weekly segmenter", "dynamic.WeeklySegmenter.fit_gap",
+         lambda rng: {"X": weekly_frame(np.random.default_rng(int(rng.integers(10**6)))), "n_init": 1}, _fit_gap,
+         frames={"X": SEG}, args={"n_init": "whole"}, check=lambda r, kw: isinstance(r, float) and np.isfinite(r),
+         overrides={("X", None, "single row"): "refuse"},
+         extra=lambda case, base: [Mutation("X: fewer rows than segments", _with(base, "X", base["X"].iloc[:2]),
+                                            "refuse", ("rows",))]),
+    # 3. readers and the course's generators
+    Case("readers and validators", "data.count_rows", lambda rng: {"file": data.path("tour_orders")},
+         data.count_rows, ref_count_rows, extra=_count_rows_mutations),
+    Case("readers and validators", "data.make_clickstream",
+         lambda rng: {"seed": int(rng.integers(0, 100)), "n_users": 20, "n_bots": 1, "n_pages": 60},
+         make_clickstream, check=check_clickstream,
+         args={"seed": "whole:0", "n_users": "whole", "n_bots": "whole:0"},
+         extra=lambda case, base: [
+             Mutation("n_pages: too few", _with(base, "n_pages", 10), "refuse", ("n_pages",)),
+             Mutation("visits_median: text", base | {"visits_median": "9"}, "refuse", ("visits_median",)),
+             Mutation("visits_median: NaN", base | {"visits_median": float("nan")}, "refuse", ("visits_median",)),
+             Mutation("casual_share: text", base | {"casual_share": "0.3"}, "refuse", ("casual_share",)),
+             Mutation("casual_share: above 1", base | {"casual_share": 1.5}, "refuse", ("casual_share",)),
+             Mutation("segments: empty", base | {"segments": {}}, "refuse", ("segments",)),
+             Mutation("a knob that does not exist", base | {"nope": 1}, "refuse", ("nope",))]),
+    Case("readers and validators", "data.shop_products", lambda rng: {"seed": int(rng.integers(0, 100))},
+         shop.shop_products, check=check_products, args={"seed": "whole:0"}),
+    # 12. graphs and autoencoders (notebook 04)
+    Case("graphs and autoencoders", "graph.random_walks",
+         lambda rng: {"graph": _karate(), "walk_length": 5, "walks_per_node": 2, "p": 1.0, "q": 0.5,
+                      "random_state": int(rng.integers(0, 100)), "weight": "weight"},
+         graph.random_walks, check=check_walks,
+         args={"walk_length": "whole", "walks_per_node": "whole", "p": "real", "q": "real",
+               "random_state": "whole:0"}, extra=_graph_mutations),
+    Case("graphs and autoencoders", "graph.node2vec",
+         lambda rng: {"graph": _karate(), "dimensions": 4, "walk_length": 5, "walks_per_node": 2, "epochs": 1,
+                      "random_state": int(rng.integers(0, 100)), "weight": "weight"},
+         graph.node2vec, check=check_node_vectors, same=same_vectors,
+         args={"dimensions": "whole", "epochs": "whole", "random_state": "whole:0"},
+         extra=lambda case, base: [m for m in _graph_mutations(case, base) if "unicode" not in m.label] + [
+             Mutation("graph: no edge", _with(base, "graph", __import__("networkx").empty_graph(3)), "refuse",
+                      ("no edge",))]),
+    Case("graphs and autoencoders", "graph.co_occurrence_graph",
+         lambda rng: {"baskets": _baskets(rng), "min_weight": 1},
+         _co_graph, ref_co_graph, frames={"baskets": {"order_id": "key", "product_id": "item"}},
+         args={"min_weight": "whole"},
+         overrides={("baskets", "product_id", "unicode ids"): "either"},
+         extra=lambda case, base: [
+             Mutation("min_weight: 2", base | {"min_weight": 2}, "either", ()),
+             Mutation("baskets: product ids mixing text and numbers", _with(base, "baskets", base["baskets"].assign(
+                 product_id=[17 if i == 0 else "17" if i == 1 else p for i, p in
+                             enumerate(base["baskets"]["product_id"])])), "refuse", ("product_id",))]),
+    Case("graphs and autoencoders", "autoencoders.Autoencoder.fit",
+         lambda rng: {"X": feature_table(rng, 12, 3), "bottleneck": 2, "epochs": 1, "batch_size": 16,
+                      "learning_rate": 0.003, "random_state": 0},
+         _ae_fit, free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         args={"bottleneck": "whole", "epochs": "whole", "batch_size": "whole", "learning_rate": "real",
+               "random_state": "whole:0"},
+         check=check_codes("bottleneck"), slow=True,
+         overrides={("X", None, "single row"): "refuse"}, extra=_ae_mutations),
+]
+for _method in ("transform", "reconstruct"):
+    NEW_CASES.append(Case(
+        "graphs and autoencoders", f"autoencoders.Autoencoder.{_method}",
+        lambda rng: {"X": feature_table(np.random.default_rng(int(rng.integers(10**6))), 8, 3)},
+        lambda X, _method=_method: getattr(_fitted_autoencoder(), _method)(X),
+        free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+        check=check_codes(width=2 if _method == "transform" else 3), overrides={("X", None, "empty"): "refuse"},
+        extra=_ae_mutations))
+NEW_CASES += [
+    Case("graphs and autoencoders", "autoencoders.Autoencoder.inverse_transform",
+         lambda rng: {"codes": np.random.default_rng(int(rng.integers(10**6))).normal(0, 1, (8, 2))},
+         lambda codes: _fitted_autoencoder().inverse_transform(codes), check=check_codes(width=3),
+         extra=_ae_mutations),
+    Case("graphs and autoencoders", "autoencoders.Autoencoder.reconstruction_error",
+         lambda rng: {"X": feature_table(np.random.default_rng(int(rng.integers(10**6))), 8, 3), "per_row": True},
+         lambda X, per_row: _fitted_autoencoder().reconstruction_error(X, per_row=per_row),
+         free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
+         check=lambda r, kw: np.shape(r) == (len(kw["X"]),) and (np.asarray(r) >= 0).all(),
+         overrides={("X", None, "empty"): "refuse"}, extra=_ae_mutations),
+]
+CASES += NEW_CASES
+
+
 def exists(case: Case) -> bool:
     """Whether the function a case probes exists in the toolkit imported (for comparing versions)."""
     import importlib
 
     module, *attrs = case.name.split("+")[0].split(".")
-    try:
-        obj = importlib.import_module(f"course_utils.{module}")
-        for attr in attrs:
-            obj = getattr(obj, attr)
-    except (ImportError, AttributeError):
-        return False
-    return True
+    homes = [f"course_utils.{module}"]
+    if module == "data":  # the dataset modules' public functions are named data.<function>
+        homes += sorted({spec.read.__module__ for spec in data.DATASETS.values()})
+    for home in homes:
+        try:
+            obj = importlib.import_module(home)
+            for attr in attrs:
+                obj = getattr(obj, attr)
+        except (ImportError, AttributeError):
+            continue
+        return True
+    return False
 
 
 def probes(case: Case, seed: int = 0) -> tuple:

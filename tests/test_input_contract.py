@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils import clustering, dynamic, features, monitoring, rfm, sessions
+from course_utils import clustering, data, dynamic, features, monitoring, rfm, sessions
 from course_utils.validation import date_argument, parse_dates, positive_duration
 
 FIRST = "2025-01-06"
@@ -312,6 +312,117 @@ def test_segmenter_takes_nullable_columns():
 
 
 def test_needs_refit_refuses_a_metric_that_was_not_computed():
-    with pytest.raises(ValueError, match="size_psi is NaN"):
-        dynamic.needs_refit(float("nan"), 0.1, 0.0)
-    assert dynamic.needs_refit(0.3, 0.1, 0.0) != []
+    with pytest.raises(ValueError, match="fit_gap is NaN"):
+        dynamic.needs_refit(float("nan"), 0.1)
+    with pytest.raises(ValueError, match="unassigned_share is NaN"):
+        dynamic.needs_refit(0.0, float("nan"))
+    assert dynamic.needs_refit(0.3, 0.1) != []
+    assert dynamic.needs_refit(0.0, 0.0) == []
+
+
+# -- the functions added with notebooks 02 to 05 ----------------------------------------------
+@pytest.mark.parametrize("seed", [None, True, 2.5, "7", -1])
+def test_generators_refuse_a_seed_that_is_not_a_whole_number(seed):
+    from course_utils.data import clickstream, shop
+
+    # None gave a different catalogue every run, True read as 1, the rest numpy's "SeedSequence" errors
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+        shop.shop_products(seed)
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+        clickstream.make_clickstream(seed, n_users=5)
+
+
+def test_make_clickstream_checks_its_counts_and_knobs():
+    from course_utils.data import clickstream
+
+    with pytest.raises(ValueError, match="n_bots must be a whole number >= 0, got -1"):  # was 29 users, no word
+        clickstream.make_clickstream(n_users=30, n_bots=-1)
+    with pytest.raises(ValueError, match="n_users must be a whole number >= 1, got 0"):  # was bots only
+        clickstream.make_clickstream(n_users=0)
+    with pytest.raises(ValueError, match="n_users must be a whole number >= 1, got 2.5"):
+        clickstream.make_clickstream(n_users=2.5)
+    with pytest.raises(TypeError, match="visits_median must be a number, got str"):  # was "'>' not supported"
+        clickstream.make_clickstream(n_users=5, visits_median="9")
+    with pytest.raises(TypeError, match="casual_share must be a number"):
+        clickstream.make_clickstream(n_users=5, casual_share="0.3")
+
+
+def test_count_rows_names_a_path_that_is_not_a_file(tmp_path):
+    with pytest.raises(TypeError, match="file must be a path to a CSV file, got NoneType"):
+        data.count_rows(None)
+    with pytest.raises(ValueError, match="is a folder, not a CSV file"):  # was IsADirectoryError
+        data.count_rows(tmp_path)
+    (tmp_path / "t.csv").write_text("a,b\n1,2\n3,4")
+    assert data.count_rows(tmp_path / "t.csv") == 2
+
+
+@pytest.mark.parametrize("seed", [None, True, 2.5, -1])
+def test_shuffles_refuse_a_seed_that_is_not_a_whole_number(seed):
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="random_state must be a whole number >= 0"):
+        clustering.permute_columns(X, random_state=seed)
+    with pytest.raises(ValueError, match="random_state must be a whole number >= 0"):
+        clustering.null_comparison(X, lambda Z: float(Z[:, 0] @ Z[:, 1]), n_permutations=3, random_state=seed)
+    with pytest.raises(ValueError, match="random_state must be a whole number >= 0"):
+        monitoring.psi_alert(X[:, 0], X[:, 1] + 3, bins=3, n_shuffles=99, false_alarm_rate=0.05,
+                             random_state=seed)
+
+
+def test_permute_columns_is_the_same_for_the_same_seed():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert (clustering.permute_columns(X, 3) == clustering.permute_columns(X, np.int64(3))).all()
+
+
+def test_silhouette_diagram_names_axes_that_are_not_axes():
+    X = np.random.default_rng(0).normal(size=(12, 2))
+    with pytest.raises(TypeError, match="ax must be matplotlib axes"):  # was AttributeError: fill_betweenx
+        clustering.silhouette_diagram(X, np.arange(12) % 3, ax=3)
+
+
+def test_place_by_neighbours_takes_a_numpy_number_for_agreement():
+    X = np.random.default_rng(0).normal(size=(40, 4)) + np.repeat([[0, 0, 0, 0], [6, 6, 6, 6]], 20, axis=0)
+    seg = clustering.ReducedHDBSCAN(min_cluster_size=5, n_components=2).fit(X)
+    a = clustering.place_by_neighbours(seg, X, n_neighbors=5, agreement=1)[0]
+    b = clustering.place_by_neighbours(seg, X, n_neighbors=5, agreement=np.int64(1))[0]  # was refused
+    assert (a == b).all()
+
+
+def test_autoencoder_refuses_complex_and_float32_overflowing_input():
+    from course_utils.autoencoders import Autoencoder
+
+    X = np.random.default_rng(0).normal(size=(10, 3))
+    with pytest.raises(ValueError, match="X must be real numbers"):  # the imaginary part was dropped silently
+        Autoencoder(bottleneck=2, epochs=1).fit(X.astype(complex))
+    with pytest.raises(ValueError, match="beyond 3.4e38"):  # was "NaN or infinite values"
+        Autoencoder(bottleneck=2, epochs=1).fit(X * 1e39)
+
+
+def test_co_occurrence_graph_refuses_lines_without_a_basket_and_mixed_item_ids():
+    from course_utils import graph
+
+    lines = pd.DataFrame({"order_id": [1, 1, 2, None, 3], "product_id": ["a", "b", "a", "c", "d"]})
+    with pytest.raises(ValueError, match="1 order lines have no 'order_id'"):  # 'c' was dropped silently
+        graph.co_occurrence_graph(lines)
+    mixed = pd.DataFrame({"order_id": [1, 1, 2, 2], "product_id": [17, "17", "a", "b"]})
+    with pytest.raises(ValueError, match="'product_id' mixes text"):  # 17 and "17" became one node
+        graph.co_occurrence_graph(mixed)
+    lost = pd.DataFrame({"order_id": [1, 1, 2, 2], "product_id": ["a", "b", "a", None]})
+    assert sorted(graph.co_occurrence_graph(lost).edges()) == [("a", "b")]  # a lost product id is left out
+
+
+def test_node2vec_names_its_own_arguments():
+    import networkx as nx
+
+    from course_utils import graph
+
+    with pytest.raises(ValueError, match="dimensions must be a whole number"):  # was "vector_size must be..."
+        graph.node2vec(nx.path_graph(4), dimensions=2.5, walk_length=3, walks_per_node=1, epochs=1)
+
+
+def test_unknown_names_say_which_argument():
+    with pytest.raises(ValueError, match="unknown dataset name ''"):
+        data.load("")
+    labels_ = pd.Series([0, 1, 0, 1], index=list("abcd"))
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}, index=list("abcd"))
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \[1\] listed in columns"):
+        monitoring.cohort_drift(labels_, frame, frame, columns=[1], min_size=1)

@@ -87,7 +87,7 @@ def test_restore_keeps_the_old_copy_under_a_dated_name(course):
     assert workspace.restore("00_setup_and_tour", course, ws)[1] is None
 
 
-@pytest.mark.parametrize("name, message", [("02", "the course has: 00_setup_and_tour, 01_rfm_kmeans"),
+@pytest.mark.parametrize("name, message", [("42", "no notebook '42'; the course has: 00_setup_and_tour, 01_rfm"),
                                            ("1", "no notebook '1'"), ("rfm", "no notebook 'rfm'"),
                                            ("", "by its number"), (None, "by its number")])
 def test_restore_names_the_notebooks_it_knows(course, name, message):

@@ -49,6 +49,9 @@ def main(argv=None) -> int:
             tally[case.area][category] += 1
             if category not in ("clear", "right"):
                 misses.append((case.name, mutation.label, category, detail))
+    if not tally:
+        print("no case matches")
+        return 1
     width = max(len(a) for a in tally) + 2
     print(f"{'area':<{width}}" + "".join(f"{c:>11}" for c in ("clear error", "right", "unhelpful", "silent")))
     total = Counter()

@@ -65,7 +65,7 @@ def _spec(name) -> Dataset:
     if not isinstance(name, str):
         raise TypeError(f"dataset name must be a string, got {type(name).__name__} {name!r}")
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; the course ships: {', '.join(sorted(DATASETS))}")
+        raise ValueError(f"unknown dataset name {name!r}; the course ships: {', '.join(sorted(DATASETS))}")
     return DATASETS[name]
 
 
@@ -108,7 +108,11 @@ def count_rows(file: Path) -> int:
     Counted from the file itself, so a description never has to repeat a number
     (the shipped files have no line breaks inside fields). Cached per file version.
     """
+    if not isinstance(file, (str, os.PathLike)):
+        raise TypeError(f"file must be a path to a CSV file, got {type(file).__name__} {file!r}")
     file = Path(file)
+    if file.is_dir():
+        raise ValueError(f"file {str(file)!r} is a folder, not a CSV file; give the path of a file in it")
     stat = file.stat()
     key = (str(file), stat.st_mtime_ns, stat.st_size)
     if key not in _ROW_COUNTS:

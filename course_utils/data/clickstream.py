@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import numbers
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 from course_utils.data._dataset import Dataset
 from course_utils.data._files import write_gzip
+from course_utils.validation import whole_number
 
 FIRST_DAY = date(2024, 3, 4)  # a Monday; six weeks of logs, timestamps in UTC
 DAYS = 42
@@ -91,7 +93,7 @@ def clickstream_pages(seed: int = 11, n_pages=None) -> list:
     nothing about its section. ``position`` (0 to 1) orders the sport articles
     along the sport beat, from football to motor racing; it is 0 elsewhere.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole_number(seed, "seed", minimum=0))
     sizes = _section_sizes(n_pages)
     ids = rng.choice(np.arange(1000, 10000), size=sum(sizes), replace=False)
     pages = [("home", "hub", "Front page", 0.0), ("search", "hub", "Search", 0.0)]
@@ -116,7 +118,8 @@ def _segments(segments=None, casual_share=None) -> dict:
     """The planted segments, checked, with the casual share changed when asked."""
     segments = SEGMENTS if segments is None else segments
     if not isinstance(segments, dict) or not segments:
-        raise TypeError(f"segments must be a dict like SEGMENTS, got {type(segments).__name__}")
+        raise TypeError(f"segments must be a non-empty dict like SEGMENTS, got {type(segments).__name__} "
+                        f"{segments!r}")
     for name, spec in segments.items():
         if not isinstance(spec, dict) or set(spec) != {"share", "focus"}:
             raise ValueError(f"segment {name!r} must be a dict with keys 'share' and 'focus', got {spec!r}")
@@ -126,6 +129,9 @@ def _segments(segments=None, casual_share=None) -> dict:
                              f"positive, got {spec!r}")
     if casual_share is None:
         return segments
+    if isinstance(casual_share, (bool, np.bool_)) or not isinstance(casual_share, numbers.Real):
+        raise TypeError(f"casual_share must be a number between 0 and 1, got {type(casual_share).__name__} "
+                        f"{casual_share!r}")
     if "casual" not in segments or not 0 < casual_share < 1:
         raise ValueError(f"casual_share must be between 0 and 1 and segments must have 'casual', got {casual_share!r}")
     rest = sum(spec["share"] for name, spec in segments.items() if name != "casual")
@@ -184,6 +190,12 @@ def clickstream_tables(seed: int = 11, n_users: int = 5000, n_bots: int = 6, *, 
         Multiplies how often a visit opens on a hub and returns to one
         (default 1: 60% of visits open on ``home``, 15% on ``search``).
     """
+    seed = whole_number(seed, "seed", minimum=0)
+    n_users = whole_number(n_users, "n_users", maximum=200_000)
+    n_bots = whole_number(n_bots, "n_bots", minimum=0, maximum=1000)
+    for name, value in (("visits_median", visits_median), ("hub_share", hub_share)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
     segments = _segments(segments, casual_share)
     if not (visits_median > 0 and 0 <= hub_share <= 1 / 0.75):
         raise ValueError(f"visits_median must be positive and hub_share between 0 and 1.33, got "

@@ -37,6 +37,7 @@ import pandas as pd
 
 from course_utils.data._dataset import Dataset
 from course_utils.data._files import write_gzip, write_text
+from course_utils.validation import whole_number
 
 SEED = 41
 N_CUSTOMERS = 3000
@@ -161,9 +162,10 @@ def shop_products(seed: int = SEED) -> list:
 
     Each of the 18 subcategories has 20 products (6 nouns x a few adjectives):
     360 products with random ids. Two in each subcategory are new this month
-    (``is_new``): they have had only a handful of buyers.
+    (``is_new``): they have had only a handful of buyers. ``seed`` is a whole
+    number >= 0: the same seed gives the same catalogue.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(whole_number(seed, "seed", minimum=0))
     n = sum(len(subs) for subs in CATALOGUE.values()) * 20
     ids = rng.choice(np.arange(1000, 10000), size=n, replace=False)
     out, k = [], 0
