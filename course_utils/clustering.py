@@ -344,6 +344,9 @@ def k_summary(X, ks=range(2, 11), random_state: int = 0, n_resamples: int = 10, 
     ks = _check_ks(ks, len(arr))
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
+    n_resamples = whole_number(n_resamples, "n_resamples", 2, maximum=10_000)  # before it keys the memo
+    if sample_size is not None:
+        sample_size = whole_number(sample_size, "sample_size", 2)
     seeded = isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
     key = (hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest(), arr.shape, arr.dtype.str, tuple(ks),
            int(random_state), n_resamples, sample_size) if seeded else None

@@ -175,6 +175,7 @@ def idf_weights(events: pd.DataFrame, user_col: str = "user_id", item_col: str =
     """
     require_columns(events, [user_col, item_col], what="events")
     require_ids(events[user_col], user_col, "events", "drop them first")
+    require_ids(events[item_col].dropna(), item_col, "events")  # 17 and "17" would become one item
     pairs = pd.DataFrame({"user": events[user_col].to_numpy(), "item": events[item_col].to_numpy()})
     pairs = pairs[pairs["item"].notna().to_numpy()].astype({"item": str})
     if len(pairs) == 0:

@@ -2051,7 +2051,7 @@ NEW_CASES = [
              _fitted_hdbscan() if segmenter is None else segmenter, X, n_neighbors=n_neighbors, agreement=agreement),
          free=("X",), overrides_bool=("X",), frames={"X": {"f0": "num", "f1": "num"}},
          args={"n_neighbors": "whole", "agreement": "real"}, check=check_placed,
-         overrides={("X", None, "empty"): "refuse"},
+         overrides={("X", None, "empty"): "either"},  # nothing to place: nothing placed
          extra=lambda case, base: [
              Mutation("agreement: above 1", _with(base, "agreement", 1.5), "refuse", ("agreement",)),
              Mutation("n_neighbors: more than the clustered rows", _with(base, "n_neighbors", 31), "refuse",

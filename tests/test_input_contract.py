@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils import clustering, data, dynamic, features, monitoring, rfm, sessions
+from course_utils import clustering, data, dynamic, embeddings, features, monitoring, rfm, sessions
 from course_utils.validation import date_argument, parse_dates, positive_duration
 
 FIRST = "2025-01-06"
@@ -426,3 +426,17 @@ def test_unknown_names_say_which_argument():
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}, index=list("abcd"))
     with pytest.raises(ValueError, match=r"lacks column\(s\) \[1\] listed in columns"):
         monitoring.cohort_drift(labels_, frame, frame, columns=[1], min_size=1)
+
+
+def test_idf_weights_refuses_items_that_mix_numbers_and_text():
+    """17 and "17" would be counted as one page."""
+    events = pd.DataFrame({"user_id": [1, 2, 3], "page": [17, "17", "news"]})
+    with pytest.raises(ValueError, match="'page' mixes text and other values"):
+        embeddings.idf_weights(events)
+
+
+@pytest.mark.parametrize("bad", [[10], 2.5, "10", True, 10**12])
+def test_k_summary_refuses_a_bad_number_of_resamples_by_name(bad):
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with pytest.raises((TypeError, ValueError), match="n_resamples"):
+        clustering.k_summary(X, [2], n_resamples=bad)
