@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@if [ -x "$(PY)" ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
 		echo "$(VENV) was made with another Python; recreating it"; rm -rf "$(VENV)"; fi
 	@test -x "$(PY)" || { echo "[1/2] Creating $(VENV) with Python $(PYVER)"; $(PYTHON) -m venv "$(VENV)"; }
-	@echo "[2/2] Installing the course's pinned packages into $(VENV) (first time: about a minute)"
+	@echo "[2/2] Installing the course's pinned packages into $(VENV) (first time: about a minute and a half)"
 	@$(PY) tools/install.py -c "$(LOCK)" -e ".[test]"
 	@rm -f $(VENV)/.installed-py*
 	@touch "$(STAMP)"
