@@ -83,7 +83,7 @@ def test_bad_data_is_named(table):
         Autoencoder().fit(pd.DataFrame({"a": [1.0, 2.0], "region": ["x", "y"]}))
     nan = table.copy()
     nan[3, 2] = np.nan
-    with pytest.raises(ValueError, match="NaN or infinite values in 1 row"):
+    with pytest.raises(ValueError, match=r"1 missing \(NaN\) value\(s\) in \[.column 2.\]"):
         Autoencoder().fit(nan)
     with pytest.raises(ValueError, match="2-D"):
         Autoencoder().fit(table[:, 0])
