@@ -176,7 +176,8 @@ class WeeklySegmenter(BaseEstimator):
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"features must be a DataFrame (one row per viewer), got {type(X).__name__}")
         if len(X) < k:
-            raise ValueError(f"{len(X)} rows cannot make {k} segments")
+            raise ValueError(f"{len(X)} rows cannot make {k} segments (n_segments={k}); use fewer segments "
+                             "or more rows")
         columns = columns if columns is not None else self._default_columns(X)
         missing = [c for c in columns if c not in X.columns]
         if missing:
@@ -248,7 +249,8 @@ class WeeklySegmenter(BaseEstimator):
         self._check_fitted()
         values = self._values(X, self.columns_)
         if len(X) < self.n_segments:
-            raise ValueError(f"{len(X)} rows cannot make {self.n_segments} segments; refit on a fuller week")
+            raise ValueError(f"{len(X)} rows cannot make {self.n_segments} segments (n_segments); refit on a "
+                             "fuller week")
         Z = self._matrix(X, values)
         fresh = MiniBatchKMeans(n_clusters=self.n_segments, batch_size=self.batch_size, n_init=self.n_init,
                                 random_state=self.random_state, reassignment_ratio=self.reassignment_ratio).fit(Z)

@@ -71,12 +71,7 @@ def _bad_input_class(case, seed, pick):
 @FAST
 @given(seed=st.integers(0, 2**31 - 1), pick=st.data())
 def test_bad_input_classes(case, seed, pick):
-    base, mutations = probes(case, seed)
-    mutation = pick.draw(st.sampled_from(mutations), label="mutation") if mutations else None
-    if mutation is None:
-        _check(case, base, Mutation("as given", base, "either", ()))
-    else:
-        _check(case, base, mutation)
+    _bad_input_class(case, seed, pick)
 
 
 @pytest.mark.parametrize("case", _params(SLOW_CASES))
@@ -116,21 +111,7 @@ def _junk(case, seed, pick):
 @FAST
 @given(seed=st.integers(0, 2**31 - 1), pick=st.data())
 def test_generated_junk_in_one_column_or_argument(case, seed, pick):
-    base, _ = probes(case, seed)
-    targets = [(key, col) for key, cols in case.frames.items() for col in cols] + [(key, None) for key in case.args]
-    key, col = pick.draw(st.sampled_from(targets), label="target")
-    if col is None:
-        value = pick.draw(junk_scalars, label=key)
-        kwargs = dict(base, **{key: value})
-        names = (key,)
-    else:
-        frame = base[key].copy()
-        values = pick.draw(st.lists(junk_scalars, min_size=len(frame), max_size=len(frame)), label=f"{key}.{col}")
-        frame[col] = pd.Series(values, index=frame.index, dtype=object)
-        kwargs = dict(base, **{key: frame})
-        names = (col, key)
-    _check(case, base, Mutation(f"generated junk in {key}{'.' + str(col) if col is not None else ''}", kwargs,
-                                "either", names))
+    _junk(case, seed, pick)
 
 
 @pytest.mark.parametrize("case", _params([c for c in SLOW_CASES if c.frames or c.args]))

@@ -31,6 +31,7 @@ adds a static reading of the source for views of the solution.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as _dt
 import functools
 import math
@@ -685,14 +686,21 @@ def _note(kind: str, ex, **fields) -> None:
         pass
 
 
+@contextlib.contextmanager
+def _course_code():
+    """Inside the course's own methods: what they read or compute is not a view by the learner."""
+    _STATE["depth"] += 1
+    try:
+        yield
+    finally:
+        _STATE["depth"] -= 1
+
+
 def _inside(func):
     @functools.wraps(func)
     def wrapper(self, *args, **kwargs):
-        _STATE["depth"] += 1
-        try:
+        with _course_code():
             return func(self, *args, **kwargs)
-        finally:
-            _STATE["depth"] -= 1
 
     wrapper._course_capture = True
     return wrapper
@@ -703,11 +711,8 @@ def _viewing(func, how: str):
     def wrapper(self, *args, **kwargs):
         if _STATE["depth"] == 0:
             _note("view", self, how=f"{how}()")
-        _STATE["depth"] += 1
-        try:
+        with _course_code():
             return func(self, *args, **kwargs)
-        finally:
-            _STATE["depth"] -= 1
 
     wrapper._course_capture = True
     return wrapper
@@ -730,8 +735,7 @@ def _check_wrapper(func):
 
     @functools.wraps(func)
     def check(self, answer=____, **context):
-        _STATE["depth"] += 1
-        try:
+        with _course_code():
             try:  # what the grader can judge: a function or a graph travels as what the check computed from it
                 sent, sent_context = self.portable(answer, **context)
                 sent_context = dict(sent_context)
@@ -741,8 +745,6 @@ def _check_wrapper(func):
             # the learner sees the verdict on what was sent: a function that answers differently on every
             # call is not run twice
             return func(self, sent, **sent_context)
-        finally:
-            _STATE["depth"] -= 1
 
     check._course_capture = True
     return check
@@ -752,11 +754,8 @@ def _hint_wrapper(func):
     @functools.wraps(func)
     def hint(self, n=1, *args, **kwargs):
         _note("hint", self, n=n if type(n) is int and -(2**31) < n < 2**31 else None)
-        _STATE["depth"] += 1
-        try:
+        with _course_code():
             return func(self, n, *args, **kwargs)
-        finally:
-            _STATE["depth"] -= 1
 
     hint._course_capture = True
     return hint
@@ -767,11 +766,8 @@ def _answer_or_reference_wrapper(func):
 
     @functools.wraps(func)
     def answer_or_reference(self, answer=____, **context):
-        _STATE["depth"] += 1
-        try:
+        with _course_code():
             result = func(self, answer, **context)
-        finally:
-            _STATE["depth"] -= 1
         if result is not answer and _STATE["depth"] == 0:
             _note("view", self, how="answer_or_reference() returned the reference")
         return result
