@@ -12,6 +12,7 @@ plotly's JavaScript is inlined, so the file opens offline.
 from __future__ import annotations
 
 import html as _html
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -47,8 +48,15 @@ HOW_TO_READ = {
 
 
 def segment_colour(segment) -> str:
-    """The colour of a segment id, the same in every chart and week."""
-    return PALETTE[int(segment) % len(PALETTE)]
+    """The colour of a segment id (a whole number; -1 for noise), the same in every chart and week."""
+    return PALETTE[whole_number(segment, "segment", minimum=-1) % len(PALETTE)]
+
+
+def _require_store(store):
+    from course_utils.store import SegmentStore
+
+    if not isinstance(store, SegmentStore):
+        raise TypeError(f"store must be a SegmentStore, got {type(store).__name__}")
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -64,6 +72,7 @@ def _segment_names(store) -> dict:
 
 def moved_by_week(store) -> pd.Series:
     """Share of viewers present in both weeks whose segment changed, indexed by the later week."""
+    _require_store(store)
     moved = store.query(
         "SELECT b.week AS week, avg(CASE WHEN a.segment <> b.segment THEN 1.0 ELSE 0.0 END) AS moved "
         "FROM assignments a JOIN assignments b ON a.user_id = b.user_id AND b.week = a.week + 1 "
@@ -72,7 +81,32 @@ def moved_by_week(store) -> pd.Series:
 
 
 def sankey_window(weeks: list, moved: pd.Series, n_weeks: int) -> list:
-    """``n_weeks`` consecutive stored weeks that contain the largest migration, as centred as the history allows."""
+    """``n_weeks`` consecutive stored weeks that contain the largest migration, as centred as the history allows.
+
+    Parameters
+    ----------
+    weeks : list of int
+        The stored weeks, in increasing order (``store.weeks()``).
+    moved : Series
+        Share of viewers who moved, indexed by the later week (:func:`moved_by_week`).
+    n_weeks : int
+        How many weeks to show, at least 1.
+    """
+    n_weeks = whole_number(n_weeks, "n_weeks")
+    if isinstance(weeks, (str, bytes)) or not hasattr(weeks, "__iter__"):
+        raise TypeError(f"weeks must be a list of week numbers, got {type(weeks).__name__}")
+    weeks = [whole_number(w, "weeks", minimum=0) for w in weeks]
+    if any(b <= a for a, b in zip(weeks, weeks[1:])):
+        raise ValueError(f"weeks must be increasing and without repeats (as store.weeks() gives them), got {weeks}")
+    if not isinstance(moved, pd.Series):
+        raise TypeError(f"moved must be a Series indexed by week (moved_by_week(store)), got {type(moved).__name__}")
+    values = pd.to_numeric(moved, errors="coerce")
+    if values.isna().any() or not values.between(0, 1).all():
+        bad = moved[values.isna() | ~values.between(0, 1)].iloc[0]
+        raise ValueError(f"moved must hold shares between 0 and 1, got {bad!r}")
+    outside = [w for w in moved.index if w not in set(weeks)]
+    if outside:
+        raise ValueError(f"moved is indexed by weeks that are not in weeks: {outside[:5]}")
     if len(weeks) <= n_weeks or moved.empty:
         return list(weeks[-n_weeks:])
     peak = int(moved.idxmax())  # the migration into week `peak`, from week peak - 1
@@ -118,8 +152,8 @@ def _sankey_figure(store, names, weeks, n_weeks):
     index = {node: i for i, node in enumerate(nodes)}
     source = [index.get((w, s)) for w, s in zip(moves["from_week"], moves["from_segment"])]
     target = [index.get((w, s)) for w, s in zip(moves["to_week"], moves["to_segment"])]
-    keep = [a is not None and b is not None for a, b in zip(source, target)]
-    links = moves.assign(source=source, target=target)[keep]
+    keep = pd.array([a is not None and b is not None for a, b in zip(source, target)], dtype=bool)
+    links = moves.assign(source=source, target=target).loc[keep]  # a plain [] of an empty list would pick columns
     # Fixed positions: one column per week, segments in the same order in every column. Labels sit to
     # the right of their block, except in the last column, where plotly puts them on the left: the last
     # gap is twice as wide, so it holds two labels side by side.
@@ -238,16 +272,17 @@ def build_dashboard(store, path, sankey_weeks: int = 6) -> Path:
     """
     import plotly.io as pio
 
-    from course_utils.store import SegmentStore
-
-    if not isinstance(store, SegmentStore):
-        raise TypeError(f"store must be a SegmentStore, got {type(store).__name__}")
+    _require_store(store)
     sankey_weeks = whole_number(sankey_weeks, "sankey_weeks", minimum=2)
     if not store.weeks():
         raise ValueError("the store holds no week yet; write_week first")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name ending in .html, got {type(path).__name__}")
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"the dashboard is an HTML file; give a path ending in .html, got {path.name!r}")
+    if path.is_dir():
+        raise ValueError(f"path {str(path)!r} is a folder; give a file name ending in .html")
     parts = []
     for i, (key, fig) in enumerate(_figures(store, sankey_weeks)):
         parts.append(pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, div_id=f"chart-{i}"))

@@ -461,6 +461,25 @@ def reading_focus(events: pd.DataFrame, vectors, user_col: str = "user_id", item
     everything scores lower. :func:`user_embeddings` followed by scaling to
     unit length throws exactly this away. A user with one item scores 1: read
     it together with the evidence (how many items and sessions).
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per view, with ``user_col`` and ``item_col``.
+    vectors : KeyedVectors, Word2Vec or DataFrame
+        Item vectors (a DataFrame indexed by item).
+    user_col, item_col : str
+        Column names in ``events``.
+    idf : Series, optional
+        Item weights, as in :func:`user_embeddings`; by default computed from ``events``.
+
+    Returns
+    -------
+    Series
+        ``focus`` per user, between 0 and 1. Views of items that have no
+        vector are skipped, and users none of whose items has a vector are
+        left out of the result (as ``user_embeddings(..., on_missing="drop")``
+        does, without its warning).
     """
     table = _vector_table(vectors)
     lengths = pd.DataFrame({"length": np.linalg.norm(table.to_numpy(), axis=1)}, index=table.index)

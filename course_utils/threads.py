@@ -22,6 +22,7 @@ The switch is the environment variable ``COURSE_THREADS``:
 
 from __future__ import annotations
 
+import numbers
 import os
 import sys
 import warnings
@@ -53,8 +54,9 @@ def limit_threads(n: int = 1) -> int:
     int
         ``n``.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be a whole number of threads >= 1, got {n!r}; use 1 on a shared or busy machine")
+    n = int(n)
     global _applied
     for var in POOL_VARIABLES:
         os.environ[var] = str(n)
@@ -73,6 +75,9 @@ def limit_threads(n: int = 1) -> int:
 
 def threads_from_environment(default: int | None) -> int | None:
     """The limit ``COURSE_THREADS`` asks for: a number, None for "off", ``default`` when unset or unreadable."""
+    if default is not None and (isinstance(default, bool) or not isinstance(default, numbers.Integral)
+                                or default < 1):
+        raise ValueError(f"default must be None or a whole number of threads >= 1, got {default!r}")
     text = os.environ.get(ENV_VAR, "").strip().lower()
     if not text:
         return default

@@ -23,9 +23,11 @@ answer where a refusal was due).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import math
 import re
+import shutil
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -39,6 +41,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from course_utils import (
     clustering,
+    dashboard,
     data,
     dynamic,
     embeddings,
@@ -57,6 +60,10 @@ from course_utils.data.clickstream import make_clickstream
 class Undefined(Exception):
     """Raised by a reference implementation: the input has no unambiguous answer."""
 
+
+# Files the probes write (retail exports, store files) live here and go when the process ends.
+SCRATCH = tempfile.mkdtemp(prefix="course-probes-")
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 ANY = object()  # a reference's way to say "any result passing the invariants is right"
 _BUSY = getattr(store, "StoreBusyError", type("NoBusyError", (Exception,), {}))  # older toolkits lack it
@@ -1030,7 +1037,7 @@ def _uci_text(rng, sep=",", date_format="%m/%d/%Y %H:%M", decimal="."):
 
 
 def _write(text, name="retail.csv"):
-    folder = Path(tempfile.mkdtemp(prefix="probe-"))
+    folder = Path(tempfile.mkdtemp(prefix="retail-", dir=SCRATCH))
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -1075,7 +1082,7 @@ def _uci_mutations(case, base):
         Mutation("a header only", plain(lines_[0] + "\n"), "either", ("retail.csv",)),
         Mutation("a missing file", {"path": Path(tempfile.gettempdir()) / "no-such-dir" / "retail.csv"}, "refuse",
                  ("retail.csv",)),
-        Mutation("a folder", {"path": Path(tempfile.mkdtemp())}, "refuse", ("folder", "directory", "path")),
+        Mutation("a folder", {"path": Path(tempfile.mkdtemp(dir=SCRATCH))}, "refuse", ("folder", "directory", "path")),
     ]
     return out
 
@@ -1089,7 +1096,7 @@ def _uci_check(result, kwargs):
 
 
 def _store_open_mutations(case, base):
-    folder = Path(tempfile.mkdtemp(prefix="probe-store-"))
+    folder = Path(tempfile.mkdtemp(prefix="store-", dir=SCRATCH))
     (folder / "empty.duckdb").write_bytes(b"")
     (folder / "garbage.duckdb").write_bytes(b"not a database" * 50)
     return [Mutation("a 0-byte store file", {"path": folder / "empty.duckdb"}, "refuse", ("empty.duckdb",)),
@@ -1835,7 +1842,7 @@ def ref_count_rows(file):
 
 
 def _count_rows_mutations(case, base):
-    folder = Path(tempfile.mkdtemp(prefix="probe-rows-"))
+    folder = Path(tempfile.mkdtemp(prefix="rows-", dir=SCRATCH))
     (folder / "header.csv").write_text("a,b\n")
     (folder / "no-newline.csv").write_text("a,b\n1,2\n3,4")
     (folder / "empty.csv").write_text("")
@@ -2204,6 +2211,89 @@ NEW_CASES += [
          check=lambda r, kw: np.shape(r) == (len(kw["X"]),) and (np.asarray(r) >= 0).all(),
          overrides={("X", None, "empty"): "refuse"}, extra=_ae_mutations),
 ]
+
+# -- 9b. the dashboard (notebook 05) ------------------------------------------------------------
+def _history(rng, n_weeks=4):
+    """A small in-memory store of ``n_weeks`` weeks (viewers sometimes move)."""
+    s = store.SegmentStore(":memory:")
+    base = _store_base(rng)
+    segments = base["assignments"]["segment"].to_numpy()
+    for week in range(1, n_weeks + 1):
+        moved = rng.random(len(segments)) < 0.3
+        segments = np.where(moved, 1 - segments, segments)
+        s.write_week(week, base["assignments"].assign(segment=segments), base["centroids"], base["personas"],
+                     {"size_psi": float(rng.uniform(0, 0.3)), "wow_ari": float(rng.uniform(0.5, 1))})
+    return s
+
+
+def _check_window(result, kwargs):
+    weeks, n = list(kwargs["weeks"]), int(kwargs["n_weeks"])
+    if not isinstance(result, list) or len(result) != min(n, len(weeks)):
+        return False
+    at = weeks.index(result[0]) if result and result[0] in weeks else -1
+    if result and weeks[at:at + len(result)] != result:
+        return False  # consecutive stored weeks
+    moved = kwargs["moved"]
+    return len(weeks) <= n or moved.empty or int(moved.idxmax()) in result
+
+
+def _window_base(rng):
+    weeks = list(range(1, 13))
+    return {"weeks": weeks, "moved": pd.Series(rng.uniform(0, 0.2, 11), index=weeks[1:]), "n_weeks": 4}
+
+
+def _build(store, path, sankey_weeks=3):
+    out = dashboard.build_dashboard(store, path, sankey_weeks=sankey_weeks)
+    return {"path": out.name, "charts": out.read_text(encoding="utf-8").count("class='how-to-read'")}
+
+
+DASHBOARD_CASES = [
+    Case("monitoring", "dashboard.segment_colour", lambda rng: {"segment": int(rng.integers(0, 30))},
+         dashboard.segment_colour, lambda segment: dashboard.PALETTE[int(segment) % len(dashboard.PALETTE)],
+         args={"segment": "whole:-1"}),
+    Case("monitoring", "dashboard.sankey_window", _window_base, dashboard.sankey_window, check=_check_window,
+         args={"n_weeks": "whole"},
+         extra=lambda case, base: [
+             Mutation("weeks: decreasing", _with(base, "weeks", base["weeks"][::-1]), "refuse", ("weeks",)),
+             Mutation("weeks: a repeat", _with(base, "weeks", base["weeks"] + [12]), "refuse", ("weeks",)),
+             Mutation("weeks: a string", _with(base, "weeks", "1-12"), "refuse", ("weeks",)),
+             Mutation("weeks: fractions", _with(base, "weeks", [w + 0.5 for w in base["weeks"]]), "refuse",
+                      ("weeks",)),
+             Mutation("moved: a week not stored", _with(base, "moved", pd.concat(
+                 [base["moved"], pd.Series({40: 0.9})])), "refuse", ("moved",)),
+             Mutation("moved: a missing share", _with(base, "moved", base["moved"].where(
+                 base["moved"].index != 5)), "refuse", ("moved",)),
+             Mutation("moved: a percentage", _with(base, "moved", base["moved"] * 100), "refuse", ("moved",)),
+             Mutation("moved: a dict", _with(base, "moved", base["moved"].to_dict()), "refuse", ("moved",)),
+             Mutation("moved: empty", _with(base, "moved", base["moved"].iloc[:0]), "accept", ()),
+             Mutation("weeks: fewer than n_weeks", base | {"weeks": [1, 2], "moved": pd.Series({2: 0.1})},
+                      "either", ()),
+             Mutation("weeks: a tuple", _with(base, "weeks", tuple(base["weeks"])), "accept", ())]),
+    Case("monitoring", "dashboard.moved_by_week", lambda rng: {"store": _history(rng)}, dashboard.moved_by_week,
+         check=lambda r, kw: isinstance(r, pd.Series) and list(r.index) == kw["store"].weeks()[1:]
+         and r.between(0, 1).all(),
+         extra=lambda case, base: [
+             Mutation("store: a path", {"store": ":memory:"}, "refuse", ("store",)),
+             Mutation("store: None", {"store": None}, "refuse", ("store",)),
+             Mutation("store: one week", {"store": _history(np.random.default_rng(1), 1)}, "either", ())]),
+    Case("monitoring", "dashboard.build_dashboard",
+         lambda rng: {"store": _history(rng), "path": Path(tempfile.mkdtemp(dir=SCRATCH)) / "dash.html",
+                      "sankey_weeks": 3},
+         _build, check=lambda r, kw: r == {"path": "dash.html", "charts": 4}, args={"sankey_weeks": "whole:2"},
+         slow=True,
+         extra=lambda case, base: [
+             Mutation("path: not .html", _with(base, "path", base["path"].with_suffix(".png")), "refuse",
+                      ("html",)),
+             Mutation("path: a folder", _with(base, "path", Path(tempfile.mkdtemp(dir=SCRATCH, suffix=".html"))),
+                      "refuse", ("folder",)),
+             Mutation("path: a number", _with(base, "path", 3), "refuse", ("path",)),
+             Mutation("store: a path", _with(base, "store", ":memory:"), "refuse", ("store",)),
+             Mutation("store: empty", _with(base, "store", store.SegmentStore(":memory:")), "refuse", ("week",)),
+             Mutation("store: one week", _with(base, "store", _history(np.random.default_rng(1), 1)), "either",
+                      ()),
+             Mutation("sankey_weeks: more than stored", _with(base, "sankey_weeks", 30), "accept", ())]),
+]
+NEW_CASES += DASHBOARD_CASES
 CASES += NEW_CASES
 
 

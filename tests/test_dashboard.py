@@ -131,6 +131,36 @@ def test_bad_input(tmp_path):
         dashboard_module.build_dashboard("store.duckdb", tmp_path / "d.html")
 
 
+def test_a_store_of_one_week_gives_a_dashboard_with_no_migration(tmp_path):
+    """The first week stored: no band to draw yet, but the page is written (the probes found it crashed)."""
+    with SegmentStore(":memory:") as store:
+        fill(store, weeks=1)
+        assert dashboard_module.moved_by_week(store).empty
+        page = dashboard_module.build_dashboard(store, tmp_path / "d.html").read_text(encoding="utf-8")
+    assert page.count("class='how-to-read'") == 4 and "weeks 1 to 1" in page
+
+
+def test_the_window_and_colour_helpers_check_their_input(tmp_path):
+    weeks = list(range(1, 7))
+    moved = pd.Series(dict.fromkeys(weeks[1:], 0.1))
+    with pytest.raises(ValueError, match="n_weeks must be a whole number >= 1, got 0"):
+        dashboard_module.sankey_window(weeks, moved, 0)  # weeks[-0:] would be every week
+    with pytest.raises(ValueError, match="weeks must be increasing"):
+        dashboard_module.sankey_window(weeks[::-1], moved, 3)
+    with pytest.raises(ValueError, match="moved must hold shares between 0 and 1"):
+        dashboard_module.sankey_window(weeks, moved * 100, 3)
+    with pytest.raises(ValueError, match=r"not in weeks: \[9\]"):
+        dashboard_module.sankey_window(weeks, pd.concat([moved, pd.Series({9: 0.5})]), 3)
+    with pytest.raises(ValueError, match="segment must be a whole number"):
+        dashboard_module.segment_colour(2.5)
+    assert dashboard_module.segment_colour(np.int64(12)) == dashboard_module.segment_colour(2)
+    with SegmentStore(":memory:") as store:
+        fill(store, weeks=2)
+        (tmp_path / "d.html").mkdir()
+        with pytest.raises(ValueError, match="is a folder"):
+            dashboard_module.build_dashboard(store, tmp_path / "d.html")
+
+
 def need_chromium():
     if CHROMIUM is None:
         if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":

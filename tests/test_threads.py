@@ -84,3 +84,24 @@ def test_a_bad_switch_warns_and_keeps_the_default(monkeypatch, text):
 def test_limit_threads_refuses_bad_counts(bad):
     with pytest.raises(ValueError, match="whole number of threads"):
         threads.limit_threads(bad)
+
+
+def test_limit_threads_takes_a_numpy_integer(monkeypatch):
+    import numpy as np
+    from threadpoolctl import threadpool_info
+
+    before = threadpool_info()
+    for var in (*threads.POOL_VARIABLES, "NUMBA_NUM_THREADS"):  # restored after the test
+        monkeypatch.setenv(var, os.environ.get(var, ""))
+    monkeypatch.setattr(threads, "_applied", threads._applied)
+    try:
+        assert threads.limit_threads(np.int64(1)) == 1 and type(threads.limit_threads(np.int64(1))) is int
+    finally:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits={p["prefix"]: p["num_threads"] for p in before})
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, "1", True])
+def test_the_default_of_the_switch_is_checked(bad):
+    with pytest.raises(ValueError, match="default"):
+        threads.threads_from_environment(bad)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from course_utils import (
     autoencoders,
     clustering,
+    dashboard,
     data,
     dynamic,
     embeddings,
@@ -31,6 +32,7 @@ from course_utils import (
     rfm,
     sessions,
     store,
+    threads,
     validation,
 )
 from tests.contract_cases import CASES as ALL_CASES
@@ -122,8 +124,8 @@ def test_generated_junk_in_one_column_or_argument_of_slow_functions(case, seed, 
 
 
 # -- every public function is probed -----------------------------------------------------------
-TOOLKIT = [validation, rfm, sessions, features, embeddings, dynamic, store, monitoring, clustering, data, graph,
-           autoencoders]
+TOOLKIT = [validation, rfm, sessions, features, embeddings, dynamic, store, monitoring, dashboard, clustering, data,
+           graph, autoencoders, threads]
 
 #: Public functions the probes leave out, and why.
 EXEMPT = {
@@ -144,6 +146,10 @@ EXEMPT = {
     "validation.require_complete": "probed through every 'one missing' and 'all missing' mutation",
     "validation.require_finite": "probed through every 'an infinite value' mutation",
     "validation.numeric_matrix": "probed through every clustering, embedding and drift case",
+    "threads.limit_threads": "changes this process's thread pools for every later test; tests/test_threads.py "
+                             "checks its input (bad counts refused, numpy integers accepted)",
+    "threads.threads_from_environment": "reads COURSE_THREADS; tests/test_threads.py covers every reading of it",
+    "threads.apply_environment": "limit_threads after threads_from_environment (both covered in test_threads.py)",
 }
 # The shipped datasets' generators, writers and readers run on the course's own files with fixed seeds
 # (tests/test_data.py checks them byte for byte); data.load is their entry point and is probed.
