@@ -178,6 +178,7 @@ def _walk_codes(n, indptr, indices, w, walk_length, walks_per_node, p, q, rng) -
     keys = indices + _rows_of(indptr) * n  # sorted: rows ascending, neighbours sorted within a row
     a_back, a_out = 1.0 / p, 1.0 / q
     a_max = max(a_back, 1.0, a_out)
+    first_order = a_back == 1.0 and a_out == 1.0
 
     def propose(cur):
         """A neighbour of each ``cur`` in proportion to edge weight (edge positions)."""
@@ -208,7 +209,8 @@ def _walk_codes(n, indptr, indices, w, walk_length, walks_per_node, p, q, rng) -
             found = np.minimum(found, len(keys) - 1)
             alpha[keys[found] == k] = 1.0
             alpha[x == t] = a_back
-            accept = alpha >= a_max if a_max == 1.0 else rng.random(len(pending)) * a_max < alpha
+            # p = q = 1 is the first-order walk: every proposal is accepted (and no draw is spent on it)
+            accept = np.ones(len(pending), bool) if first_order else rng.random(len(pending)) * a_max < alpha
             chosen[pending[accept]] = x[accept]
             pending = pending[~accept]
         walks[rows, step] = chosen

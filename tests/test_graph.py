@@ -1,6 +1,7 @@
 """Node2Vec walks: the p/q definition, weights, determinism, bad input; node2vec vectors."""
 
 import collections
+import threading
 
 import networkx as nx
 import numpy as np
@@ -17,6 +18,18 @@ def small_graph():
     return G
 
 
+def walks_within(seconds, *args, **kwargs):
+    """random_walks(...), failing (not hanging) when it does not finish in time: a rejection loop that
+    never accepts would spin for ever."""
+    box = {}
+    worker = threading.Thread(target=lambda: box.setdefault("walks", graph.random_walks(*args, **kwargs)),
+                              daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert "walks" in box, f"random_walks{kwargs} did not finish in {seconds} s: a step that can never be taken?"
+    return box["walks"]
+
+
 def exact_step(G, t, v, p, q):
     """The second-order transition probabilities of Node2Vec, straight from the definition."""
     out = {}
@@ -27,10 +40,13 @@ def exact_step(G, t, v, p, q):
     return {x: w / total for x, w in out.items()}
 
 
-@pytest.mark.parametrize("p, q", [(1.0, 1.0), (0.25, 4.0), (4.0, 0.25), (0.5, 2.0)])
+# Every region of (p, q): both 1, one factor above 1 and one below, and both factors at most 1 (p, q >= 1,
+# where no proposal has a factor above 1: the rejection step must still keep those below it).
+@pytest.mark.parametrize("p, q", [(1.0, 1.0), (0.25, 4.0), (4.0, 0.25), (0.5, 2.0), (4.0, 1.0), (1.0, 4.0),
+                                  (2.0, 2.0), (0.5, 0.5), (1.0, 0.25), (0.25, 1.0)])
 def test_second_order_transition_frequencies_match_the_definition(p, q):
     G = small_graph()
-    walks = graph.random_walks(G, walk_length=3, walks_per_node=6000, p=p, q=q, random_state=3)
+    walks = walks_within(60, G, walk_length=3, walks_per_node=6000, p=p, q=q, random_state=3)
     triples = collections.Counter(tuple(w) for w in walks if len(w) == 3)
     for t, v in [("a", "b"), ("c", "d"), ("e", "d"), ("d", "c"), ("c", "b")]:
         seen = {x: c for (t0, v0, x), c in triples.items() if (t0, v0) == (t, v)}
@@ -40,6 +56,16 @@ def test_second_order_transition_frequencies_match_the_definition(p, q):
             se = np.sqrt(prob * (1 - prob) / n)
             assert abs(seen.get(x, 0) / n - prob) < 4.5 * se + 1e-9, (p, q, t, v, x, seen.get(x, 0) / n, prob)
         assert set(seen) <= set(G[v])  # a walk only moves along edges
+
+
+@pytest.mark.parametrize("p, q", [(2.0, 1.0), (2.0, 2.0), (1.0, 3.0)])
+def test_a_walk_whose_every_option_is_discouraged_still_moves(p, q):
+    """On a path the middle node's only options go back (1/p) or out (1/q): both below 1, still taken."""
+    walks = walks_within(30, nx.path_graph(3), walk_length=3, walks_per_node=4000, p=p, q=q, random_state=0)
+    assert all(len(w) == 3 for w in walks)  # from an end the only option is back (1/p < 1): still taken
+    back = np.mean([w[2] == "0" for w in walks if w[:2] == ["0", "1"]])
+    expected = (1 / p) / (1 / p + 1 / q)
+    assert abs(back - expected) < 4.5 * np.sqrt(expected * (1 - expected) / 4000), (back, expected)
 
 
 def test_first_step_follows_the_weights():
