@@ -27,7 +27,9 @@
 #    what do you do?"*, worked end to end.
 #
 # Every data set here has a **planted truth**, so you can see what each method
-# recovers. Running time: under a minute. Learner time: about two and a half hours.
+# recovers. Running time: about a minute on a quiet 2-core machine, longer on a busy
+# one (UMAP's first fit compiles code: most of its wait). Learner time: about two and a
+# half hours.
 
 # %% tags=["solution"]
 # Solution notebooks only: a check that does not pass raises, so CI catches it.
@@ -85,8 +87,8 @@ def draw(ax, X, labels, title=""):
 # such as visits and basket size), each with a planted truth:
 #
 # - **unequal spreads**: one broad group of casual shoppers next to two tight ones;
-# - **elongated**: three groups stretched along a common direction (spend grows with
-#   visits inside each group);
+# - **elongated**: three groups stretched along a common direction (inside each group,
+#   the more visits, the smaller the basket: frequent shoppers buy less each time);
 # - **non-convex**: two interlocking crescents;
 # - **different densities**: two dense groups side by side and one sparse group;
 # - **outliers**: three groups plus a few far-away accounts (labelled -1 in the truth);
@@ -133,9 +135,12 @@ grid.round(2)
 lesson.noise_table(gallery, results).round(2)
 
 # %% [markdown]
-# Every method that is told "find three" finds three, with a respectable silhouette
-# (0.39 for K-Means). DBSCAN finds one group. HDBSCAN, with no k to obey, still finds
-# 5 small clusters in pure noise. Section 5 asks how to tell.
+# Every method that is told "find three" finds three. Most of them score a respectable
+# silhouette, from 0.30 (the Gaussian mixture) to 0.39 (K-Means), for groups that do not
+# exist. Single linkage scores -0.29: its "three" are one giant cluster and two crumbs
+# (the picture), a warning sign of its own. DBSCAN finds one group. HDBSCAN, with no k
+# to obey, still finds 5 clusters in pure noise, and calls 36% of it noise. Section 5
+# asks how to tell.
 #
 # | algorithm | assumes | breaks when | you choose |
 # |---|---|---|---|
@@ -292,8 +297,9 @@ pd.DataFrame(rows).set_index("linkage").round(3)
 # %% [markdown]
 # Single linkage merges through any chain of close customers: one cluster swallows
 # 2,996 customers and four loners remain. Average linkage also leaves tiny clusters (28,
-# 8 and 1 customers) beside two big ones. Complete linkage (the farthest pair) makes compact groups but not these. On customer
-# tables Ward is the usual choice, with K-Means' blind spots.
+# 8 and 1 customers) beside two big ones. Complete linkage (the farthest pair) keeps five
+# sizeable clusters, but not the planted ones (ARI 0.595). On customer tables Ward is the
+# usual choice, with K-Means' blind spots.
 #
 # ## 3. DBSCAN and HDBSCAN
 #
@@ -346,7 +352,8 @@ X_dens, y_dens = gallery["different densities"]
 rows = []
 for e in np.round(np.arange(0.02, 1.0, 0.02), 2):
     found = DBSCAN(eps=e, min_samples=10).fit_predict(X_dens)
-    rows.append({"eps": e, "ARI": lesson.ari(y_dens, found), "clusters": found.max() + 1})
+    rows.append({"eps": e, "ARI": lesson.ari(y_dens, found), "clusters": found.max() + 1,
+                 "noise share": np.mean(found == -1)})
 sweep = pd.DataFrame(rows)
 eps_dens = clustering.suggest_eps(X_dens, 10)
 fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -355,30 +362,60 @@ ax.axvline(eps_dens, color="k", ls="--", lw=1, label=f"suggested eps ({eps_dens:
 ax.set(title="DBSCAN on groups of different density", xlabel="eps", ylabel="ARI with the truth")
 ax.legend()
 plt.show()
-print(f"best ARI {sweep['ARI'].max():.2f} at eps {sweep.loc[sweep['ARI'].idxmax(), 'eps']:.2f}, "
-      f"with {sweep.loc[sweep['ARI'].idxmax(), 'clusters']} clusters")
+best = sweep.loc[sweep["ARI"].idxmax()]
+print(f"best ARI {best['ARI']:.2f} at eps {best['eps']:.2f}, with {best['clusters']:.0f} clusters "
+      f"and {best['noise share']:.0%} of the points called noise")
 
 # %% [markdown]
 # No eps finds the three groups. The best one (ARI 0.73) keeps the two dense groups
-# apart by calling most of the sparse group noise; a larger eps merges the dense groups
-# before the sparse one holds together; the suggested eps (0.55) puts nearly everyone in
-# one cluster. One eps means one density, and here there are two.
+# apart by calling the whole sparse group noise (33% of the points); a larger eps merges
+# the dense groups before the sparse one holds together; the suggested eps (0.55) puts
+# nearly everyone in one cluster. One eps means one density, and here there are two.
 #
-# **HDBSCAN** runs DBSCAN for every eps at once and keeps the clusters that survive
-# longest as eps shrinks (the most *persistent* ones). Its **condensed tree** shows this:
-# read it from the top, where eps is large and everything is one cluster; going down,
-# eps shrinks (the axis shows 1/eps), clusters split, and points fall away as noise. A
-# branch's width is its number of points, its length how long it lasts. The long
-# branches are the clusters HDBSCAN keeps.
+# **HDBSCAN** runs DBSCAN for every eps at once and keeps the most *stable* clusters
+# (defined below). Its **condensed tree** shows every candidate: read it from the top,
+# where eps is large and everything is one cluster; going down, eps shrinks (the axis
+# shows λ = 1/eps), clusters split, and points fall away as noise. A branch's width is
+# its number of points, its length how long it lasts. Boxes mark the clusters HDBSCAN
+# keeps, in the colours of the picture beside it; the table lists every branch
+# (`node` is hdbscan's number for it).
 
 # %%
 model = hdbscan.HDBSCAN(**lesson.HDBSCAN_SETTINGS).fit(X_dens)
-fig, ax = plt.subplots(figsize=(7, 4))
-model.condensed_tree_.plot(axis=ax)
-ax.set_title("HDBSCAN condensed tree (different densities)")
+tree = lesson.condensed_clusters(model)  # every branch: parent, points, λ span, stability, label if kept
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), width_ratios=[3, 2])
+model.condensed_tree_.plot(axis=axes[0])
+# hdbscan's own plot(select_clusters=True) fails in the installed version: box the kept clusters here
+bounds = model.condensed_tree_.get_plot_data()["cluster_bounds"]  # node: [left, right, bottom, top]
+for node, label in tree["label"].items():
+    left, right, bottom, top = bounds[node]
+    axes[0].annotate(str(node), (right, bottom), xytext=(3, -3), textcoords="offset points", fontsize=8, va="top")
+    if label != -1:
+        axes[0].add_patch(plt.Rectangle((left, bottom), right - left, top - bottom, fill=False, lw=2,
+                                        ec=plt.cm.tab10(label % 10)))
+axes[0].set_title("HDBSCAN condensed tree (boxes: the clusters it keeps)")
+draw(axes[1], X_dens, model.labels_, "HDBSCAN's clusters, same colours (grey: noise)")
+plt.tight_layout()
 plt.show()
 print(f"HDBSCAN: {model.labels_.max() + 1} clusters, {np.mean(model.labels_ == -1):.0%} noise, "
       f"ARI {lesson.ari(y_dens, model.labels_):.2f}")
+tree.round(1)
+
+# %% [markdown]
+# Length does not decide. A cluster's **stability** adds up, for every point, how long
+# it stays in the cluster after the cluster is born (in λ): the branch's *area*, not its
+# length. From the leaves up, HDBSCAN keeps a cluster when its stability beats the total
+# of the clusters kept below it, and otherwise keeps those; the root, all the data, is
+# not a candidate.
+#
+# - Node 604 (199 points, stability 3,749) is kept, not its two leaves 605 and 606: they
+#   last longer (to λ 37.1 and 36.2) but hold only 39 and 44 points (stability 233 and
+#   225).
+# - Node 602 (both dense groups, stability 1,425) loses to its two children (4,240 and
+#   3,749).
+# - Node 601, the sparse group (149 points), is a short branch (λ 2.2 to 4.4) and the
+#   least stable of all (166), yet it is kept: nothing below it competes, and the root
+#   above it is not a candidate.
 
 # %% [markdown]
 # Its main setting is `min_cluster_size`, the smallest group worth calling a segment
@@ -388,8 +425,8 @@ print(f"HDBSCAN: {model.labels_.max() + 1} clusters, {np.mean(model.labels_ == -
 lesson.hdbscan_sweep().round(2)
 
 # %% [markdown]
-# From 5 to 100 the answer does not move: the groups are far bigger than the setting.
-# At 250, larger than the dense groups (200 points each), HDBSCAN finds no cluster at
+# From 5 to 100 the answer does not move: the groups are bigger than the setting.
+# At 250, larger than any group (200 points each), HDBSCAN finds no cluster at
 # all. Set it below the smallest segment you would act on.
 #
 # ## 4. Validation
@@ -461,6 +498,7 @@ for k in lesson.KS:
                  "Davies-Bouldin": davies_bouldin_score(X, km.labels_),
                  "Calinski-Harabasz": calinski_harabasz_score(X, km.labels_)})
 scores = pd.DataFrame(rows).set_index("k")
+print(f"knee of the inertia curve (clustering.find_knee): k = {clustering.find_knee(scores.index, scores['inertia'])}")
 fig, axes = plt.subplots(1, 4, figsize=(15, 3))
 for ax, col in zip(axes, scores.columns):
     ax.plot(scores.index, scores[col], marker="o")
@@ -471,8 +509,8 @@ scores.round(3)
 
 # %% [markdown]
 # Silhouette, Davies-Bouldin and Calinski-Harabasz all pick k = 5 here, and the elbow
-# bends there (`clustering.find_knee(scores.index, scores["inertia"])` says 5 too). They agree because these segments are roundish; on the crescents they
-# would all agree on the wrong answer.
+# bends there (`clustering.find_knee` puts the knee at 5 too). They agree because these
+# segments are roundish; on the crescents they would all agree on the wrong answer.
 #
 # **Stability** asks another question: would slightly different customers give the same
 # segments? Fit on bootstrap resamples, label every customer with each fit, and compare
@@ -510,8 +548,10 @@ print(f"stability for k = 2..8 in {time.perf_counter() - t0:.1f} s")
 stable.round(3).to_frame().T
 
 # %% [markdown]
-# k = 5 is the most stable (0.989): the same five groups come back on every resample.
-# Beyond it, the extra splits move around.
+# k = 4 and k = 5 are the most stable (0.984 and 0.989): nearly the same groups come back
+# on every resample, at either k. Stability cannot choose between them (the scores
+# above pick 5); it rules out the rest. Beyond 5, the extra splits move around (0.868
+# at k = 6).
 #
 # **Chance-corrected scores against a truth.** When a truth exists (a planted one, or
 # labels from another source), compare with the adjusted Rand index or the adjusted
@@ -686,10 +726,12 @@ fig.suptitle("The same 1,000 customers, coloured by K-Means segment")
 plt.show()
 
 # %% [markdown]
-# With perplexity 5, t-SNE shatters every segment into small clumps that are not
-# segments; with 50 it draws five compact groups. UMAP draws five groups too, at
-# distances that do not measure how different they are. In both, two segments (green and
-# purple) touch: they are the subject of section 7.
+# With perplexity 5, t-SNE still draws the five segments, but each is loose and grainy,
+# made of short strands and small clumps: each point attends to only a few neighbours,
+# so local detail shows and the groups' outlines fade. With 50 it draws five compact
+# groups. UMAP draws five groups too, at distances that do not measure how different
+# they are. In both, two segments (green and purple) touch: they are the subject of
+# section 7.
 #
 # ### Exercise q7: reading the pictures
 
@@ -724,7 +766,9 @@ profile.round(2)
 # ### Exercise q8: the pair's own silhouette
 #
 # Compute `pair_sil`: the silhouette of the two look-alike segments on their own rows
-# (of `X`, with their labels).
+# (of `X`, with their labels). Which two? Find them in the profile table above: the
+# two nearly identical rows. The table's index is the segment number, the label in
+# `labels`.
 
 # %%
 # BEGIN SOLUTION: The silhouette of the two look-alike segments on their rows only (a float).
@@ -751,7 +795,7 @@ print(f"look-alike pair: segments {pair_a} and {pair_b}, {pair_rows.sum():,} cus
       f"stability of a 2-way split of them: {stability(X[pair_rows], 2):.2f}")
 
 # %% [markdown]
-# Yes (0.99): the same two groups come back on every resample.
+# Yes (0.99): nearly the same two groups come back on every resample.
 #
 # **Step 2: what separates them.** Train a shallow decision tree to tell the two apart,
 # on the columns in their own units (the thresholds then read as business rules):
@@ -797,8 +841,8 @@ channel_pref = q9.answer_or_reference(channel_pref)
 profile.assign(channel_pref=channel_pref.groupby(labels).median()).round(2)
 
 # %% [markdown]
-# With the score in the profile, the two segments are obviously different, and a
-# one-rule tree tells them apart. Now each decision, measured on the same customers:
+# With the score in the profile, the two segments are obviously different (medians
+# 0.85 and 0.14). Now each decision, measured on the same customers:
 #
 # - the number of segments and the mean silhouette (the channel-score option clusters
 #   other features, so its silhouette is not directly comparable);

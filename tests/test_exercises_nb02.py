@@ -28,7 +28,7 @@ def test_q1_grid_findings():
         expect_correct(q1, right)
     expect_mistake(q1, ["a", "b", "c", "e"], "convex cells")
     expect_mistake(q1, ["b", "c", "d", "e"], "ellipses cannot follow crescents")
-    expect_mistake(q1, ["b", "c", "e", "f"], "HDBSCAN reports several small clusters")
+    expect_mistake(q1, ["b", "c", "e", "f"], "HDBSCAN reports several clusters")
     expect_mistake(q1, ["b", "c"], "1 true option is missing")
     expect_mistake(q1, "g", "not an option")
 

@@ -48,6 +48,14 @@ def test_the_mixture_fits_elongated_groups_and_kmeans_does_not(draw):
     assert row["Gaussian mixture"] > 0.95 and row["K-Means"] < 0.35 and row["HDBSCAN"] > 0.75
 
 
+def test_elongated_groups_slant_down(draw):
+    """The notebook says: inside each elongated group, the more visits, the smaller the basket."""
+    _, gallery, _, _ = draw
+    X, y = gallery["elongated"]
+    for g in np.unique(y):
+        assert np.corrcoef(X[y == g].T)[0, 1] < -0.9
+
+
 def test_the_mixture_beats_kmeans_on_unequal_spreads(draw):
     _, _, _, grid = draw
     row = grid.loc["unequal spreads"]
@@ -102,6 +110,33 @@ def test_what_the_other_draw_shows_does_not_hold():
     other = lesson.other_grid()
     assert other.loc["unequal spreads", "Ward"] <= other.loc["unequal spreads", "K-Means"]
     assert other.loc["elongated", "DBSCAN"] < 0.1
+
+
+def test_condensed_clusters_are_the_ones_hdbscan_keeps(draw):
+    """condensed_clusters marks the nodes hdbscan selects, and stability, not length, decides."""
+    import hdbscan
+
+    _, gallery, _, _ = draw
+    X, _ = gallery["different densities"]
+    model = hdbscan.HDBSCAN(**lesson.HDBSCAN_SETTINGS).fit(X)
+    tree = lesson.condensed_clusters(model)
+    kept = tree[tree["label"] != -1]
+    assert sorted(kept.index) == sorted(int(c) for c in model.condensed_tree_._select_clusters())
+    for node, row in kept.iterrows():
+        assert row["points"] == np.sum(model.labels_ == row["label"])
+        children = tree[tree["parent"] == node]
+        assert children.empty or row["stability"] > children["stability"].sum()
+    for node, row in tree[(tree["label"] == -1) & (tree["parent"] != -1)].iterrows():
+        below = kept[kept["parent"] == node]
+        assert below.empty or row["stability"] < below["stability"].sum()
+
+
+def test_length_does_not_decide_on_the_shipped_draw():
+    """The notebook's example: a kept branch is shorter than a leaf that is not kept."""
+    tree = lesson.density_tree()
+    span = tree["λ end"] - tree["λ born"]
+    kept, dropped = tree["label"] != -1, (tree["label"] == -1) & (tree["parent"] != -1)
+    assert span[kept].min() < span[dropped].max()
 
 
 def test_units_change_kmeans_and_scaling_removes_them():

@@ -60,7 +60,7 @@ class GalleryFindings(ChoiceExercise):
                     feedback="Right: K-Means puts the boundary halfway between centres, so the wide group's edge "
                              "is handed to its tight neighbours; a mixture models each group's own spread."),
         "f": Option("On uniform noise, DBSCAN and HDBSCAN both report that there are no groups.",
-                    feedback="Not both: here DBSCAN finds one cluster, but HDBSCAN reports several small clusters "
+                    feedback="Not both: here DBSCAN finds one cluster, but HDBSCAN reports several clusters "
                              "in pure noise. Density methods can be fooled by chance clumps too. Test for structure "
                              "first (section 5)."),
     }
@@ -501,8 +501,10 @@ class PictureReading(ChoiceExercise):
                              "may be close in the data, and the other way round."),
         "d": Option("t-SNE with another perplexity (or seed) can split or merge blobs; trust a group that shows up "
                     "across settings more than one picture.", correct=True,
-                    feedback="Right: perplexity sets how many neighbours each point cares about. A low perplexity "
-                             "breaks groups into islands; a picture is one run of a random method."),
+                    feedback="Right: perplexity sets how many neighbours each point cares about. Above, perplexity "
+                             "5 kept the five segments but drew each as loose strands and small clumps; on other "
+                             "data a setting can split a group into islands or join two. A picture is one run of a "
+                             "random method."),
         "e": Option("If UMAP shows five clean islands, K-Means on the original features will find the same five "
                     "groups.",
                     feedback="No: UMAP's islands come from its own neighbour graph; K-Means works on distances to "

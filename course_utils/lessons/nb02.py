@@ -311,6 +311,49 @@ def density_sweep() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def condensed_clusters(model) -> pd.DataFrame:
+    """Every cluster of a fitted ``hdbscan.HDBSCAN``'s condensed tree, and which ones it kept.
+
+    One row per tree node (hdbscan's own ids, the root first): its ``parent`` node
+    (-1 for the root), ``points`` when it is born, ``λ born`` (1/eps at its birth),
+    ``λ end`` (when its last points leave or it splits), its ``stability`` (over
+    everything that leaves it, points or child clusters: how long after the node's
+    birth it leaves, times how many points leave; the branch's area in the plot,
+    not its length) and ``label``, the label the model gives the points of a kept
+    cluster (-1: not kept). A kept cluster is the smallest node that holds every
+    point of its label.
+    """
+    tree = model.condensed_tree_.to_pandas()
+    splits = tree[tree["child_size"] > 1]
+    birth = dict(zip(splits["child"], splits["lambda_val"]))
+    parent_of = dict(zip(splits["child"], splits["parent"]))
+    rows = {}
+    for node, part in tree.groupby("parent"):
+        born = float(birth.get(node, 0.0))
+        rows[int(node)] = {"parent": int(parent_of.get(node, -1)), "points": int(part["child_size"].sum()),
+                           "λ born": born,
+                           "λ end": float(part["lambda_val"].max()),
+                           "stability": float(((part["lambda_val"] - born) * part["child_size"]).sum()), "label": -1}
+    out = pd.DataFrame(rows).T.astype({"parent": int, "points": int, "label": int})
+    points = tree[tree["child_size"] == 1]
+    labels = np.asarray(model.labels_)[points["child"].to_numpy()]
+    for label in np.unique(labels[labels != -1]):
+        node = int(points["parent"].to_numpy()[labels == label][0])
+        while out.loc[node, "points"] < np.sum(model.labels_ == label) and node in parent_of:
+            node = int(parent_of[node])
+        out.loc[node, "label"] = int(label)
+    out.index.name = "node"
+    return out
+
+
+@reference
+def density_tree() -> pd.DataFrame:
+    """:func:`condensed_clusters` of HDBSCAN (:data:`HDBSCAN_SETTINGS`) on "different densities"."""
+    import hdbscan
+
+    return condensed_clusters(hdbscan.HDBSCAN(**HDBSCAN_SETTINGS).fit(gallery.shared()["different densities"][0]))
+
+
 @reference
 def hdbscan_sweep() -> pd.DataFrame:
     """HDBSCAN on "different densities" for several min_cluster_size: clusters, noise, ARI."""
@@ -669,16 +712,56 @@ def _tend(row: str, column: str):
     return tendency.shared().loc[row, column]
 
 
-def _density_best():
-    return density_sweep.shared()["ari"].max()
+def _density_best(column: str = "ari"):
+    sweep = density_sweep.shared()
+    return sweep.loc[sweep["ari"].idxmax(), column]
+
+
+def _complete_linkage_ari() -> float:
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    labels = fcluster(linkage(X.shared(), method="complete"), K, "maxclust")
+    return adjusted_rand_score(truth.shared()["segment"], labels)
+
+
+def _branch(which: str) -> pd.Series:
+    """A row of :func:`density_tree`: the kept cluster with the lowest λ end (the sparse group), the kept
+    cluster with children, its two children, or the node that lost to its kept children."""
+    t = density_tree.shared()
+    kept = t[t["label"] != -1]
+    if which == "sparse":
+        return t.loc[kept["λ end"].idxmin()]
+    inner = kept[kept.index.isin(t["parent"])].index[0]
+    if which == "inner":
+        return t.loc[inner]
+    if which in ("leaf 0", "leaf 1"):
+        return t[t["parent"] == inner].iloc[int(which[-1])]
+    lost = t[(t["label"] == -1) & (t["parent"] != -1) & t.index.isin(kept["parent"])]
+    if which == "lost":
+        return t.loc[lost.index[0]]
+    return t[t["parent"] == lost.index[0]].iloc[int(which[-1])]  # "won 0", "won 1"
+
+
+def _node(which: str) -> int:
+    return int(_branch(which).name)
+
+
+def _pair_channel(which: int) -> float:
+    return channel_pref.shared().groupby(lab_labels.shared()).median().loc[pair.shared()[which]]
 
 
 PROSE_FIGURES = [
     # 1. assumptions
     ProseFigure("0.39", lambda: noise_found.shared().loc["K-Means", "silhouette"], "{:.2f}",
                 "K-Means' silhouette on uniform noise"),
+    ProseFigure("0.30", lambda: noise_found.shared().loc["Gaussian mixture", "silhouette"], "{:.2f}",
+                "the Gaussian mixture's silhouette on uniform noise"),
+    ProseFigure("-0.29", lambda: noise_found.shared().loc["single linkage", "silhouette"], "{:.2f}",
+                "single linkage's silhouette on uniform noise"),
     ProseFigure("5", lambda: noise_found.shared().loc["HDBSCAN", "clusters found"], "{:.0f}",
                 "HDBSCAN's clusters in uniform noise"),
+    ProseFigure("36%", lambda: noise_found.shared().loc["HDBSCAN", "noise share"], "{:.0%}",
+                "HDBSCAN's noise share on uniform noise"),
     ProseFigure("0.62", lambda: other_grid.shared().loc["unequal spreads", "Ward"], "{:.2f}",
                 "Ward on unequal spreads, other draw"),
     ProseFigure("0.63", lambda: other_grid.shared().loc["unequal spreads", "K-Means"], "{:.2f}",
@@ -694,14 +777,37 @@ PROSE_FIGURES = [
     ProseFigure("28", lambda: linkage_sizes.shared()["average"][2], "{}", "average linkage's third cluster"),
     ProseFigure("8", lambda: linkage_sizes.shared()["average"][3], "{}", "average linkage's fourth cluster"),
     ProseFigure("1", lambda: linkage_sizes.shared()["average"][4], "{}", "average linkage's fifth cluster"),
+    ProseFigure("0.595", _complete_linkage_ari, "{:.3f}", "complete linkage's ARI with the planted segments"),
     # 3. density
     ProseFigure("0.00", lambda: grid.shared().loc["different densities", "DBSCAN"], "{:.2f}",
                 "DBSCAN with the suggested eps on different densities"),
     ProseFigure("0.73", _density_best, "{:.2f}", "best DBSCAN ARI over eps on different densities"),
+    ProseFigure("33%", lambda: _density_best("noise share"), "{:.0%}", "noise share at the best eps"),
     ProseFigure("0.55", lambda: clustering.suggest_eps(gallery.shared()["different densities"][0], MIN_SAMPLES),
                 "{:.2f}", "suggested eps on different densities"),
     ProseFigure("200", lambda: int(np.sum(gallery.shared()["different densities"][1] == 0)), "{}",
-                "points in each dense group"),
+                "points in each group"),
+    ProseFigure("604", lambda: _node("inner"), "{}", "the kept node with children"),
+    ProseFigure("199", lambda: _branch("inner")["points"], "{:.0f}", "its points"),
+    ProseFigure("3,749", lambda: _branch("inner")["stability"], "{:,.0f}", "its stability"),
+    ProseFigure("605", lambda: _node("leaf 0"), "{}", "its first leaf"),
+    ProseFigure("606", lambda: _node("leaf 1"), "{}", "its second leaf"),
+    ProseFigure("37.1", lambda: _branch("leaf 0")["λ end"], "{:.1f}", "the first leaf's end"),
+    ProseFigure("36.2", lambda: _branch("leaf 1")["λ end"], "{:.1f}", "the second leaf's end"),
+    ProseFigure("39", lambda: _branch("leaf 0")["points"], "{:.0f}", "the first leaf's points"),
+    ProseFigure("44", lambda: _branch("leaf 1")["points"], "{:.0f}", "the second leaf's points"),
+    ProseFigure("233", lambda: _branch("leaf 0")["stability"], "{:,.0f}", "the first leaf's stability"),
+    ProseFigure("225", lambda: _branch("leaf 1")["stability"], "{:,.0f}", "the second leaf's stability"),
+    ProseFigure("602", lambda: _node("lost"), "{}", "the node that loses to its children"),
+    ProseFigure("1,425", lambda: _branch("lost")["stability"], "{:,.0f}", "its stability"),
+    ProseFigure("4,240", lambda: _branch("won 0")["stability"], "{:,.0f}", "its first child's stability"),
+    ProseFigure("3,749", lambda: _branch("won 1")["stability"], "{:,.0f}", "its second child's stability"),
+    ProseFigure("601", lambda: _node("sparse"), "{}", "the sparse group's node"),
+    ProseFigure("149", lambda: _branch("sparse")["points"], "{:.0f}", "the sparse group's points"),
+    ProseFigure("2.2", lambda: _branch("sparse")["λ born"], "{:.1f}", "the sparse group's birth"),
+    ProseFigure("4.4", lambda: _branch("sparse")["λ end"], "{:.1f}", "the sparse group's end"),
+    ProseFigure("166", lambda: _branch("sparse")["stability"], "{:,.0f}", "the sparse group's stability"),
+    ProseFigure("166", lambda: density_tree.shared()["stability"].min(), "{:,.0f}", "the least stability of all"),
     # 4. validation
     ProseFigure("0.97", lambda: moons_silhouettes.shared()["dbscan_ari"], "{:.2f}", "DBSCAN's ARI on the crescents"),
     ProseFigure("0.40", lambda: moons_silhouettes.shared()["dbscan_silhouette"], "{:.2f}",
@@ -714,7 +820,11 @@ PROSE_FIGURES = [
     ProseFigure("1.4%", lambda: below_zero.shared()[8], "{:.1%}", "customers below 0 at k = 8"),
     ProseFigure("5", scores_agree, "{}", "the k silhouette, Davies-Bouldin and Calinski-Harabasz agree on"),
     ProseFigure("5", lambda: clustering.find_knee(list(KS), k_scores.shared()["inertia"]), "{}", "the elbow's knee"),
+    ProseFigure("0.989", lambda: stability_table.shared()[5], "{:.3f}", "stability at k = 5"),
     ProseFigure("0.989", lambda: stability_table.shared().max(), "{:.3f}", "the best stability"),
+    ProseFigure("0.984", lambda: stability_table.shared()[4], "{:.3f}", "stability at k = 4"),
+    ProseFigure("0.984", lambda: stability_table.shared().drop(5).max(), "{:.3f}", "the second-best stability"),
+    ProseFigure("0.868", lambda: stability_table.shared()[6], "{:.3f}", "stability at k = 6"),
     ProseFigure("0.67", lambda: chance.shared()[5]["rand"], "{:.2f}", "Rand index of random labels, k = 5"),
     ProseFigure("0.78", lambda: chance.shared()[100]["rand"], "{:.2f}", "Rand index of random labels, k = 100"),
     # 5. structure
@@ -747,6 +857,8 @@ PROSE_FIGURES = [
     ProseFigure("0.99", lambda: stability(X.shared()[np.isin(lab_labels.shared(), pair.shared())], 2), "{:.2f}",
                 "stability of the pair's split"),
     ProseFigure("98%", lambda: lab_explanation.shared().fidelity, "{:.0%}", "fidelity of the pair's tree"),
+    ProseFigure("0.85", lambda: _pair_channel(0), "{:.2f}", "median channel score, first look-alike"),
+    ProseFigure("0.14", lambda: _pair_channel(1), "{:.2f}", "median channel score, second look-alike"),
     ProseFigure("0.291", lambda: _option("K-Means as it is", "silhouette"), "{:.3f}", "silhouette before merging"),
     ProseFigure("0.273", lambda: _option("merge the pair", "silhouette"), "{:.3f}", "silhouette after merging"),
     ProseFigure("0.95", lambda: _option("merge the pair", "ARI, pair as one"), "{:.2f}",
