@@ -276,3 +276,11 @@ def test_time_budget_reports_against_the_clock(capsys):
     assert "8:45 of 5:00, 3:45 over" in capsys.readouterr().out
     with pytest.raises(ValueError, match="minutes must be a positive number"):
         drill.TimeBudget("x", minutes=0)
+
+
+def test_time_budget_of_one_minute_is_singular(capsys):
+    drill.TimeBudget("a segment in 60 seconds", minutes=1, clock=Clock())
+    out = capsys.readouterr().out
+    assert "1 minute, starting now" in out and "1 minutes" not in out
+    drill.TimeBudget("half", minutes=0.5, clock=Clock())
+    assert "0.5 minutes, starting now" in capsys.readouterr().out

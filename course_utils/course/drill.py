@@ -405,7 +405,8 @@ class TimeBudget:
         self.name, self.minutes, self.clock = name, float(minutes), clock
         self.started = clock()
         if show:
-            self._print(f"Time budget for {name}: {minutes:g} minutes, starting now. "
+            unit = "minute" if minutes == 1 else "minutes"
+            self._print(f"Time budget for {name}: {minutes:g} {unit}, starting now. "
                         "Answer as you would aloud, then check.")
 
     @staticmethod

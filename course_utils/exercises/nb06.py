@@ -264,7 +264,7 @@ class CampaignLift(NumericExercise):
 
     def correct_message(self, answer):
         n = lesson.campaign_numbers.shared()
-        return (f"+{n['lift']:.0%}: {n['campaign']:.1%} against {n['holdout']:.1%}, about "
+        return (f"+{n['lift']:.0%}: {n['campaign']:.2%} against {n['holdout']:.2%}, about "
                 f"{n['extra_responders']:.0f} extra responders.")
 
 
@@ -277,7 +277,7 @@ def _star_model_answer() -> str:
         "by silhouette and bootstrap stability, and compared it with the black box: nearly as good on held-out "
         "measures, stable, and every segment fit in one sentence. Result: the team adopted it because they "
         "understood it. We kept a random tenth of each segment as a holdout: the campaign group responded at "
-        f"{n['campaign']:.1%} against {n['holdout']:.1%} in the control group, a relative lift of {n['lift']:.0%} "
+        f"{n['campaign']:.2%} against {n['holdout']:.2%} in the control group, a relative lift of {n['lift']:.0%} "
         f"(about {n['extra_responders']:.0f} extra responders). A before/after comparison would have claimed "
         f"{n['before_after']:.0%}, because the season lifted everyone. What I learned: agree on the holdout before "
         "the campaign starts."
@@ -322,13 +322,66 @@ def _guest_row(a) -> bool:
     return bool(pd.isna(ids).any())
 
 
+def _day(ts) -> str:
+    return f"{ts.day} {ts:%b}"
+
+
+def _snapshot_shift(mistake: str) -> int:
+    """How many days a declared snapshot mistake moves every customer's recency."""
+    lines = lesson.raw_lines.shared()
+    wrong = {"snapshot_day": lesson.rfm_snapshot(lines, day_after=False),
+             "snapshot_customers_only": lesson.rfm_snapshot(lines, customers_only=True)}[mistake]
+    return (wrong - lesson.rfm_snapshot(lines)).days
+
+
+def _recency_shift(value):
+    """The number of days by which the answer's recency differs from the reference for every customer alike, or None."""
+    ref = lesson.rfm_reference.shared()["recency"]
+    ref = pd.Series(ref.to_numpy(dtype=float), index=[id_key(v) for v in ref.index])
+    if set(ref.index) != set(value.index):
+        return None
+    diff = (value.loc[ref.index, "recency"] - ref).to_numpy()
+    if not np.allclose(diff, diff[0]) or np.isclose(diff[0], 0) or not float(diff[0]).is_integer():
+        return None
+    return int(diff[0])
+
+
+def _customers_only_message(value) -> str:
+    lines = lesson.raw_lines.shared()
+    right, yours = lesson.rfm_snapshot(lines), lesson.rfm_snapshot(lines, customers_only=True)
+    last, last_known = lines["InvoiceDate"].max(), lines.loc[lines["CustomerID"].notna(), "InvoiceDate"].max()
+    days = (right - yours).days
+    return (f"Recency is {days} days short for every customer: your snapshot ({_day(yours)}) is the day after the "
+            f"last line with a customer ({_day(last_known)}), but the extract runs to {_day(last)} (a line without "
+            f"a customer), so the snapshot is {_day(right)}. Take the snapshot from the whole extract, before "
+            "leaving out the lines without a CustomerID")
+
+
+def _shifted_message(value) -> str:
+    shift = _recency_shift(value)
+    right = lesson.rfm_snapshot(lesson.raw_lines.shared())
+    yours = right + pd.Timedelta(days=shift)
+    days = f"{abs(shift)} day{'' if abs(shift) == 1 else 's'}"
+    return (f"Recency is {days} {'too long' if shift > 0 else 'short'} for every customer alike: the customers' "
+            f"dates are right, the snapshot is not. Yours works out at {_day(yours)} {yours.year}; the drill's is "
+            f"{_day(right)} {right.year}, midnight after the last InvoiceDate of the whole extract (lines without a "
+            "customer included)")
+
+
+def _other_shift(value) -> bool:
+    shift = _recency_shift(value)
+    return shift is not None and shift not in {_snapshot_shift("snapshot_day"),
+                                               _snapshot_shift("snapshot_customers_only")}
+
+
 class RFMFromLines(ValueExercise):
     expects = RFM_EXPECTS
     hints = [
         "Leave out lines without a CustomerID. Frequency and recency use the orders (invoices not starting with "
         "C); monetary sums Quantity x UnitPrice over all the customer's lines, so cancellations net out.",
-        "The snapshot is the day after the last InvoiceDate of the extract, at midnight; recency is whole days "
-        "from it back to the day of the customer's last order.",
+        "The snapshot is the day after the last InvoiceDate of the whole extract (lines without a customer "
+        "included), at midnight; recency is whole days from it back to the day of the customer's last order "
+        "(cancellations are not orders).",
         "See solution().",
     ]
     mistakes = (
@@ -348,6 +401,11 @@ class RFMFromLines(ValueExercise):
         Mistake("snapshot_day", "Recency is one day short for everyone: the snapshot is the day after the last "
                                 "invoice date, at midnight.",
                 wrong=lambda: lesson.rfm_from_lines(lesson.raw_lines.shared(), day_after=False)),
+        Mistake("snapshot_customers_only", _customers_only_message,
+                wrong=lambda: lesson.rfm_from_lines(lesson.raw_lines.shared(), snapshot_from_customers=True)),
+        Mistake("snapshot_shifted", _shifted_message, when=_other_shift,
+                example=lambda: lesson.rfm_reference.shared().assign(
+                    recency=lambda t: t["recency"] + 30)),
     )
     report_all = True
 
@@ -623,8 +681,11 @@ class FixedMovedShare(NumericExercise):
         return lesson.moved_fixed.shared()
 
     def correct_message(self, answer):
-        return (f"{float(answer):.1%} moved: a modest change, as planted (a tenth of the bargain hunters turn into app "
-                f"regulars from week 8). The broken pipeline reported {lesson.moved_broken.shared():.0%}.")
+        planted = lesson.planted_moves.shared()
+        return (f"{float(answer):.1%} moved, where the broken pipeline reported {lesson.moved_broken.shared():.1%}. "
+                f"Of the {planted['moved']} customers who moved, {planted['switchers_moved']} are among the "
+                f"{planted['switchers']} planted to switch in week 8 (bargain hunters turned app regulars): one week "
+                "of new behaviour barely moves a four-week average.")
 
 
 # -- business framing --------------------------------------------------------------------------------

@@ -241,17 +241,29 @@ def raw_lines() -> pd.DataFrame:
     return make_raw_lines()
 
 
+def rfm_snapshot(lines: pd.DataFrame, day_after: bool = True, customers_only: bool = False) -> pd.Timestamp:
+    """Midnight after the last InvoiceDate of the whole extract (the drill's snapshot), or a usual mistake.
+
+    ``day_after=False``: midnight at the start of that last day; ``customers_only=True``: the last
+    date among lines with a CustomerID (the guest lines dropped before the snapshot was taken).
+    """
+    dates = lines.loc[lines["CustomerID"].notna(), "InvoiceDate"] if customers_only else lines["InvoiceDate"]
+    return dates.max().normalize() + pd.Timedelta(days=1 if day_after else 0)
+
+
 def rfm_from_lines(lines: pd.DataFrame, count_lines: bool = False, drop_cancellations: bool = False,
-                   cancellations_as_orders: bool = False, day_after: bool = True, keep_guests: bool = False):
+                   cancellations_as_orders: bool = False, day_after: bool = True, keep_guests: bool = False,
+                   snapshot_from_customers: bool = False):
     """RFM the drill's way (all flags off), or with one of the usual mistakes switched on.
 
     monetary: Quantity x UnitPrice over all the customer's lines, cancellations included (so they net out);
     frequency: distinct invoices that are not cancellations; recency: whole days from the snapshot (midnight
-    after the last invoice date in the extract) to the customer's last purchase (not a cancellation).
+    after the last invoice date in the whole extract, guest lines included) to the customer's last purchase
+    (not a cancellation).
     """
     df = lines.assign(amount=lines["Quantity"] * lines["UnitPrice"],
                       cancel=lines["InvoiceNo"].astype(str).str.startswith("C"))
-    snapshot = df["InvoiceDate"].max().normalize() + pd.Timedelta(days=1 if day_after else 0)
+    snapshot = rfm_snapshot(lines, day_after, customers_only=snapshot_from_customers)
     if not keep_guests:
         df = df[df["CustomerID"].notna()]
     money = df[~df["cancel"]] if drop_cancellations else df
@@ -354,6 +366,24 @@ WEEKS = 10
 SPAN = 4
 
 
+def _planted_personas(rng, n_customers: int):
+    """Each customer's persona (an index into PERSONAS) and whether they switch in week 8 (the first draws)."""
+    persona = rng.choice(len(PERSONAS), size=n_customers, p=[share for share, *_ in PERSONAS.values()])
+    switch = (persona == 0) & (rng.random(n_customers) < 0.10)
+    return persona, switch
+
+
+def weekly_customer_ids(n_customers: int) -> list:
+    """The customer ids of the weekly drill, W0000 onwards."""
+    return [f"W{c:04d}" for c in range(n_customers)]
+
+
+def planted_switchers(seed: int = SEED, n_customers: int = 900) -> pd.Index:
+    """The customers planted to switch from bargain hunter to app regular in week 8 (same draw as the events)."""
+    _, switch = _planted_personas(np.random.default_rng(seed + 5), n_customers)
+    return pd.Index(np.asarray(weekly_customer_ids(n_customers))[switch], name="customer_id")
+
+
 def make_weekly_events(seed: int = SEED, n_customers: int = 900) -> pd.DataFrame:
     """Orders over ten weeks: customer_id, week, amount, app (1 if placed in the app).
 
@@ -361,15 +391,15 @@ def make_weekly_events(seed: int = SEED, n_customers: int = 900) -> pd.DataFrame
     """
     rng = np.random.default_rng(seed + 5)
     names = list(PERSONAS)
-    persona = rng.choice(len(names), size=n_customers, p=[PERSONAS[n][0] for n in names])
-    switch = (persona == 0) & (rng.random(n_customers) < 0.10)
+    persona, switch = _planted_personas(rng, n_customers)
+    ids = weekly_customer_ids(n_customers)
     rows = []
     for week in range(1, WEEKS + 1):
         current = np.where(switch & (week >= 8), 1, persona)
         for c in range(n_customers):
             _, rate, basket, app = PERSONAS[names[current[c]]]
             for _ in range(rng.poisson(rate)):
-                rows.append((f"W{c:04d}", week, round(float(rng.lognormal(np.log(basket), 0.35)), 2),
+                rows.append((ids[c], week, round(float(rng.lognormal(np.log(basket), 0.35)), 2),
                              int(rng.random() < app)))
     return pd.DataFrame(rows, columns=["customer_id", "week", "amount", "app"])
 
@@ -430,6 +460,40 @@ def moved_broken() -> float:
     return moved_share(scale=False, leak=True, match=False)
 
 
+#: Each bug put back alone (the other two fixed), then all three, as :func:`moved_share`'s switches.
+BUG_CASES = {
+    "no bug (the fixed pipeline)": {},
+    "the leak only": {"leak": True},
+    "no scaling only": {"scale": False},
+    "no matching only": {"match": False},
+    "all three (the broken pipeline)": {"scale": False, "leak": True, "match": False},
+    "all three, but labels matched": {"scale": False, "leak": True},
+}
+
+
+@reference
+def bug_effects() -> pd.Series:
+    """The share moved from week 7 to week 8 for every case of :data:`BUG_CASES`."""
+    return pd.Series({case: moved_share(**switches) for case, switches in BUG_CASES.items()},
+                     name="share moved")
+
+
+@reference
+def planted_moves(seed: int = SEED) -> dict:
+    """The planted switchers among the customers active in weeks 7 and 8, and how many the fixed pipeline moves.
+
+    ``seed`` other than the drill's draws another set of orders (to check the story holds elsewhere).
+    """
+    events = weekly_events.shared() if seed == SEED else make_weekly_events(seed)
+    before, after = weekly_segments(events, 7), weekly_segments(events, 8)
+    both = before.index.intersection(after.index)
+    mapping = clustering.match_labels(before[both].to_numpy(), after[both].to_numpy())
+    moved = both[np.array([mapping[v] for v in after[both]]) != before[both].to_numpy()]
+    switchers = planted_switchers(seed).intersection(both)
+    return {"active": len(both), "switchers": len(switchers), "moved": len(moved),
+            "switchers_moved": len(switchers.intersection(moved))}
+
+
 # -- numbers the prose quotes ---------------------------------------------------------------------
 def fixed(value: float, digits: int = 2) -> str:
     """``value`` with ``digits`` decimals, without the sign of a value that rounds to zero ("0.00", not "-0.00")."""
@@ -447,12 +511,12 @@ def _best_silhouette_k() -> int:
 
 
 PROSE_FIGURES = [
-    ProseFigure("1,200", lambda: len(lookalike_customers.shared()), "{:,}", "customers in the case (a) lab"),
     ProseFigure("0.00", lambda: fixed(pair_silhouette_rfm_only.shared()), "{}",
                 "silhouette of the look-alike pair on R, F, M only"),
+    ProseFigure("0.51", lambda: pair_silhouette.shared(), "{:.2f}", "silhouette of the look-alike pair, all features"),
     ProseFigure("100%", lambda: pair_explanation.shared().fidelity, "{:.0%}", "fidelity of the pair's surrogate tree"),
-    ProseFigure("5.4%", lambda: campaign_numbers.shared()["campaign"], "{:.1%}", "campaign response rate"),
-    ProseFigure("4.3%", lambda: campaign_numbers.shared()["holdout"], "{:.1%}", "holdout response rate"),
+    ProseFigure("5.45%", lambda: campaign_numbers.shared()["campaign"], "{:.2%}", "campaign response rate"),
+    ProseFigure("4.25%", lambda: campaign_numbers.shared()["holdout"], "{:.2%}", "holdout response rate"),
     ProseFigure("+28%", lambda: campaign_numbers.shared()["lift"], "{:+.0%}", "relative lift against the holdout"),
     ProseFigure("+75%", lambda: campaign_numbers.shared()["before_after"], "{:+.0%}", "the before/after lift"),
     ProseFigure("215", lambda: campaign_numbers.shared()["extra_responders"], "{:.0f}", "extra responders"),
@@ -464,6 +528,15 @@ PROSE_FIGURES = [
                 "the knee of the elbow"),
     ProseFigure("k = 3", lambda: int(k_curves.shared().query("mean_ari < 0.85")["k"].min()), "k = {}",
                 "the smallest unstable k"),
-    ProseFigure("13%", lambda: moved_broken.shared(), "{:.0%}", "share moved, broken pipeline"),
+    ProseFigure("0.80", lambda: _curve(3, "mean_ari"), "{:.2f}", "mean ARI at k = 3"),
     ProseFigure("1.9%", lambda: moved_fixed.shared(), "{:.1%}", "share moved, fixed pipeline"),
+    ProseFigure("65.5%", lambda: bug_effects.shared()["no matching only"], "{:.1%}", "share moved, no matching only"),
+    ProseFigure("23.7%", lambda: bug_effects.shared()["no scaling only"], "{:.1%}", "share moved, no scaling only"),
+    ProseFigure("0.8%", lambda: bug_effects.shared()["the leak only"], "{:.1%}", "share moved, the leak only"),
+    ProseFigure("12.7%", lambda: moved_broken.shared(), "{:.1%}", "share moved, broken pipeline"),
+    ProseFigure("12.7%", lambda: bug_effects.shared()["all three, but labels matched"], "{:.1%}",
+                "share moved, broken pipeline with its labels matched"),
+    ProseFigure("5 of the 35", lambda: f"{planted_moves.shared()['switchers_moved']} of the "
+                                       f"{planted_moves.shared()['switchers']}", "{}",
+                "planted switchers among the customers the fixed pipeline moves"),
 ]
