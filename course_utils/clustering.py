@@ -589,6 +589,9 @@ class ReducedHDBSCAN(ClusterMixin, BaseEstimator):
 
 
 # -- is there any structure? ------------------------------------------------------------------
+_HOPKINS_STREAM = 0x486F706B  # "Hopk": keeps hopkins' random draws apart from a caller's own seed
+
+
 def hopkins(X, sample_size=None, random_state: int = 0) -> float:
     """The Hopkins statistic: is there cluster structure at all?
 
@@ -629,7 +632,9 @@ def hopkins(X, sample_size=None, random_state: int = 0) -> float:
     if np.any(span == 0):
         const = [int(j) for j in np.flatnonzero(span == 0)]
         raise ValueError(f"feature(s) {const} are constant: the bounding box is flat; drop them first")
-    rng = np.random.default_rng(random_state)
+    # A stream of its own: with default_rng(random_state) the probes of uniform data drawn with the same
+    # seed (np.random.default_rng(0).uniform(...), a common way to make it) would retrace the data itself.
+    rng = np.random.default_rng([random_state, _HOPKINS_STREAM])
     nn = NearestNeighbors(n_neighbors=2).fit(X)
     probes = rng.uniform(X.min(axis=0), X.max(axis=0), size=(m, d))
     u = nn.kneighbors(probes, n_neighbors=1)[0][:, 0]

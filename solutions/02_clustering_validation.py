@@ -620,11 +620,11 @@ tendency.round(3)
 # %% [markdown]
 # Read it row by row:
 #
-# - **Uniform noise**: Hopkins 0.46, near 0.5, and K-Means' silhouette is no better than
+# - **Uniform noise**: Hopkins 0.48, near 0.5, and K-Means' silhouette is no better than
 #   on shuffled copies (p-value 0.60). Both tests say: nothing here. The respectable
 #   silhouette was made by the box shape alone.
-# - **Survey scores**: Hopkins 0.94, which looks like strong structure, but shuffled
-#   copies score 0.94 too: Hopkins only says the data is not uniform, and bell-shaped
+# - **Survey scores**: Hopkins 0.96, which looks like strong structure, but shuffled
+#   copies score 0.95 too: Hopkins only says the data is not uniform, and bell-shaped
 #   answers never are. The silhouette beats all 19 copies (0.257 against at most 0.225).
 # - **One elongated cloud**: it also beats all its copies, though it has no groups.
 #

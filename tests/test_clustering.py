@@ -154,10 +154,13 @@ def test_match_labels_undoes_a_permutation():
 
 # -- hopkins and explain_clusters ---------------------------------------------------------
 @pytest.mark.parametrize("seed", range(5))
-def test_hopkins_separates_uniform_data_from_blobs(seed):
+@pytest.mark.parametrize("data_seed", [lambda s: s, lambda s: 1000 + s], ids=["same seed", "other seed"])
+def test_hopkins_separates_uniform_data_from_blobs(seed, data_seed):
     from sklearn.datasets import make_blobs
 
-    rng = np.random.default_rng(1000 + seed)  # not hopkins' own seed: its probes would retrace the data
+    # Uniform data drawn with the seed hopkins is given (a common way to make it) as well as with another:
+    # hopkins' probes must not retrace the data's own draws.
+    rng = np.random.default_rng(data_seed(seed))
     uniform = rng.uniform(size=(600, 4))
     blobs, _ = make_blobs(n_samples=600, centers=4, n_features=4, cluster_std=0.6, random_state=seed)
     h_uniform, h_blobs = C.hopkins(uniform, random_state=seed), C.hopkins(blobs, random_state=seed)
