@@ -188,9 +188,17 @@ def _check_labels(labels, n: int, name: str = "labels", index=None) -> np.ndarra
     its own index, in any order; it must hold the same rows."""
     if isinstance(labels, pd.Series) and index is not None and not labels.index.equals(index):
         if labels.index.has_duplicates or index.has_duplicates or set(labels.index) != set(index):
-            raise ValueError(f"{name} is a Series whose index does not match the rows (e.g. {labels.index[0]!r} vs "
-                             f"{index[0] if len(index) else None!r}); give one label per row, in row order, or "
-                             "index the labels like the rows")
+            if labels.index.has_duplicates or index.has_duplicates:
+                detail = "one of them repeats a row label"
+            else:
+                only_labels = [i for i in labels.index if i not in set(index)][:3]
+                only_rows = [i for i in index if i not in set(labels.index)][:3]
+                detail = "; ".join(part for part in (
+                    f"labelled but not a row: {only_labels}" if only_labels else "",
+                    f"rows without a label: {only_rows}" if only_rows else "") if part)
+            raise ValueError(f"{name} is a Series whose index does not match the rows ({len(labels)} labels for "
+                             f"{len(index)} rows; {detail}); give one label per row, in row order, or index the "
+                             "labels like the rows")
         labels = labels.reindex(index)
     if isinstance(labels, pd.Series) and not isinstance(labels.dtype, np.dtype):
         labels = labels.astype(object)

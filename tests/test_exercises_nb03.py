@@ -10,14 +10,9 @@ from course_utils import clustering
 from course_utils.exercises import nb03 as exercises
 from course_utils.exercises.nb03 import ____, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12
 from course_utils.lessons import nb03
+from tests.helpers import expect_mistake as expect
 
 ALL = (q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12)
-
-
-def expect(exercise, answer, phrase):
-    result = exercise.check(answer)
-    assert result.status == "incorrect", result.message
-    assert phrase in result.message, result.message
 
 
 def test_not_attempted_everywhere():

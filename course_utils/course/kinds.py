@@ -301,7 +301,7 @@ class ChoiceExercise(Exercise):
         wrong = [k for k in self.options if k in chosen and k not in right]
         missed = right - chosen
         parts = [f"({k}) {self.options[k].feedback}" for k in wrong]
-        if missed:
+        if missed and self.multiple:  # a single choice's wrong pick already says why; "missing" adds nothing
             parts.append(f"{len(missed)} true option{'s are' if len(missed) > 1 else ' is'} missing from your "
                          "answer; read the others again.")
         name = f"chose:{wrong[0]}" if wrong else "missed"
