@@ -149,10 +149,32 @@ def test_q9_profiles():
 
 # -- q10 ----------------------------------------------------------------------------------
 def test_q10_written():
-    model = q10.model_answer
+    model = q10.reference()
     assert q10.check(model).status == "not_attempted"  # saved, waits for the self-score
     expect_correct(q10, model, met=["a", "b", "c", "d"])
     expect_mistake(q10, "Use the autoencoder, it is deep.", "words", met=["a"])
     expect_mistake(q10, model, "does not yet", met=["a", "b"])
     weak = " ".join(["The autoencoder is more powerful and modern, so we should ship it to production now."] * 3)
     expect_mistake(q10, weak, "never says so", met=["a", "b", "c", "d"])
+    no_number = ("I would ship PCA + K-Means: on the same customers the autoencoder's ARI did not beat the baseline, "
+                 "and PCA is faster and I can explain its components. The autoencoder earns its place if it wins "
+                 "clearly on held-out customers; I would keep it as a challenger.")
+    expect_mistake(q10, no_number, "no measured number", met=["a", "b", "c", "d", "e"])
+    expect_correct(q10, no_number.replace("did not beat the baseline", "was 0.32 against 0.45 for the baseline"),
+                   met=["a", "b", "c", "d", "e"])
+
+
+def test_q10_model_answer_quotes_the_computed_numbers():
+    text, s, seconds = q10.reference(), lesson.simple_choice(), lesson.pipeline_seconds()
+    assert "{" not in text and text in q10.solution_text()
+    text = " ".join(text.split())
+    assert s["autoencoder"] < s["pca"] < s["table"]  # the question's premise: the autoencoder scores below PCA
+    for key in ("autoencoder", "pca", "table", "autoencoder_valid", "pca_valid"):
+        assert f"{s[key]:.2f}" in text, key
+    tr, va = lesson.split()
+    X = lesson.X().to_numpy()
+    k = lesson.knee_of(lesson.sweep())
+    assert f"{k} codes" in text and f"{len(va)} validation customers" in text
+    assert f"{lesson.sweep().at[k, 'validation error']:.3f}" in text
+    assert f"{lesson.pca_error(PCA(k, random_state=0).fit(X[tr]), X[va]):.3f}" in text
+    assert f"{seconds['pca']:.2f} seconds" in text and f"autoencoder {seconds['autoencoder']:.1f}" in text

@@ -39,6 +39,9 @@ LOG_COLUMNS = ["orders_12m", "avg_basket_value", "days_since_last_order", "suppo
 CATEGORICAL = ["region", "channel", "payment"]
 BOTTLENECKS = [1, 2, 3, 4, 6, 8]
 AE = {"hidden": (16,), "epochs": 40, "batch_size": 128, "learning_rate": 0.005, "random_state": 0}
+#: The linear autoencoder that should land on PCA: no hidden layer, no bend.
+LINEAR_AE = {"hidden": (), "activation": "linear", "epochs": 40, "batch_size": 128, "learning_rate": 0.005,
+             "random_state": 0}
 
 
 def block(V) -> np.ndarray:
@@ -389,12 +392,62 @@ def decode_profiles(ae, centroids, fitted: StandardScaler, columns) -> pd.DataFr
 
 
 @reference
-def example_autoencoder():
-    """The notebook's autoencoder: the knee's width, fitted on the training customers."""
+def example_fit() -> tuple:
+    """The notebook's autoencoder (the knee's width, fitted on the training customers) and the seconds its fit
+    took."""
     from course_utils.autoencoders import Autoencoder
 
     k = knee_of(sweep.shared())
-    return Autoencoder(bottleneck=k, **AE).fit(X.shared().to_numpy()[split.shared()[0]])
+    t0 = time.perf_counter()
+    ae = Autoencoder(bottleneck=k, **AE).fit(X.shared().to_numpy()[split.shared()[0]])
+    return ae, time.perf_counter() - t0
+
+
+@reference
+def example_autoencoder():
+    """The notebook's autoencoder: the knee's width, fitted on the training customers."""
+    return example_fit.shared()[0]
+
+
+@reference
+def linear_autoencoder():
+    """A linear autoencoder (:data:`LINEAR_AE`) at the knee's width, fitted on the training customers."""
+    from course_utils.autoencoders import Autoencoder
+
+    return Autoencoder(bottleneck=knee_of(sweep.shared()), **LINEAR_AE).fit(X.shared().to_numpy()[split.shared()[0]])
+
+
+def column_errors(model, X_valid, columns) -> pd.Series:
+    """Mean squared reconstruction error of each column (``model`` has ``transform`` and ``inverse_transform``)."""
+    X_valid = np.asarray(X_valid, dtype=float)
+    rebuilt = model.inverse_transform(model.transform(X_valid))
+    return pd.Series(((X_valid - rebuilt) ** 2).mean(axis=0), index=list(columns))
+
+
+def segment_share(frame: pd.DataFrame, labels) -> pd.Series:
+    """The share of each column's variance that the groups in ``labels`` explain (eta squared, 0 to 1)."""
+    frame = frame.astype(float)
+    groups = frame.groupby(np.asarray(labels))
+    between = (groups.size().to_numpy()[:, None] * (groups.mean() - frame.mean()) ** 2).sum()
+    return between / ((frame - frame.mean()) ** 2).sum()
+
+
+def where_the_gain_goes(linear, relu, X_valid, frame: pd.DataFrame, labels) -> pd.DataFrame:
+    """Per column: the validation error of a linear and of a ReLU autoencoder, the ReLU's gain, and the share of
+    the column's variance the segments explain; largest gain first."""
+    out = pd.DataFrame({"linear": column_errors(linear, X_valid, frame.columns),
+                        "ReLU": column_errors(relu, X_valid, frame.columns)})
+    out["gain"] = out["linear"] - out["ReLU"]
+    out["share explained by the segments"] = segment_share(frame, labels)
+    return out.sort_values("gain", ascending=False)
+
+
+@reference
+def gain_table() -> pd.DataFrame:
+    """Where the ReLU autoencoder rebuilds the validation customers better than the linear one."""
+    Xf = X.shared()
+    return where_the_gain_goes(linear_autoencoder.shared(), example_autoencoder.shared(),
+                               Xf.to_numpy()[split.shared()[1]], Xf, truth.shared().to_numpy())
 
 
 @reference
@@ -407,13 +460,44 @@ def example_centroids() -> np.ndarray:
 # -- 4. compare and combine ------------------------------------------------------------------
 @reference
 def simple_choice() -> dict:
-    """ARI of K-Means on: the autoencoder's codes, PCA at the same width, and the prepared table."""
+    """ARI of K-Means on: the autoencoder's codes, PCA at the same width, and the prepared table; on every
+    customer (``"autoencoder"``, ``"pca"``, ``"table"``) and on the validation customers only (``"..._valid"``)."""
+    Xa = X.shared().to_numpy()
+    tr, va = split.shared()
+    t = truth.shared().to_numpy()
+    k = knee_of(sweep.shared())
+    labels = {"autoencoder": kmeans_labels(example_autoencoder.shared().transform(Xa)),
+              "pca": kmeans_labels(PCA(k, random_state=0).fit(Xa[tr]).transform(Xa)),
+              "table": kmeans_labels(Xa)}
+    out = {name: ari(lab) for name, lab in labels.items()}
+    out |= {f"{name}_valid": float(adjusted_rand_score(t[va], lab[va])) for name, lab in labels.items()}
+    return out
+
+
+@reference
+def pipeline_seconds() -> dict:
+    """Seconds each of section 9's pipelines takes: its fit on the training customers, then K-Means on everyone
+    (the autoencoder's fit is the one :func:`example_fit` timed)."""
     Xa = X.shared().to_numpy()
     tr = split.shared()[0]
     k = knee_of(sweep.shared())
-    return {"autoencoder": ari(kmeans_labels(example_autoencoder.shared().transform(Xa))),
-            "pca": ari(kmeans_labels(PCA(k, random_state=0).fit(Xa[tr]).transform(Xa))),
-            "table": ari(kmeans_labels(Xa))}
+    ae, fit_seconds = example_fit.shared()
+    t0 = time.perf_counter()
+    kmeans_labels(ae.transform(Xa))
+    out = {"autoencoder": fit_seconds + time.perf_counter() - t0}
+    t0 = time.perf_counter()
+    kmeans_labels(PCA(k, random_state=0).fit(Xa[tr]).transform(Xa))
+    out["pca"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kmeans_labels(Xa)
+    out["table"] = time.perf_counter() - t0
+    return out
+
+
+def spread(V) -> float:
+    """A view's mean squared distance from its centre: what :func:`block` scales to 1."""
+    V = np.asarray(V, dtype=float)
+    return float(((V - V.mean(axis=0)) ** 2).sum(axis=1).mean())
 
 
 def view_vectors() -> dict:
@@ -428,13 +512,15 @@ def view_vectors() -> dict:
 @reference
 def comparison() -> dict:
     """ARI of K-Means per view, the autoencoder's codes, the table as it is, and the three views combined
-    (purchases, reviews and the table's PCA codes, each scaled by :func:`block`)."""
+    (purchases, reviews and the table's PCA codes, each scaled by :func:`block`; ``"unscaled"``: side by side as
+    they are)."""
     v = view_vectors()
     combined = np.hstack([block(v["purchases"]), block(v["reviews"]), block(v["table_pca"])])
     out = {name: ari(kmeans_labels(V)) for name, V in v.items()}
     out["table_autoencoder"] = simple_choice.shared()["autoencoder"]
     out["table"] = simple_choice.shared()["table"]
     out["combined"] = ari(kmeans_labels(combined))
+    out["unscaled"] = ari(kmeans_labels(np.hstack([v["purchases"], v["reviews"], v["table_pca"]])))
     return out
 
 
@@ -447,6 +533,11 @@ def _pq(p, q, column):
 
 def _text(method):
     return lambda: ari(kmeans_labels(text_embeddings.shared()[method][0]))
+
+
+def _spread_share(view: str) -> float:
+    spreads = {name: spread(V) for name, V in view_vectors().items()}
+    return spreads[view] / sum(spreads.values())
 
 
 PROSE_FIGURES = [
@@ -471,6 +562,18 @@ PROSE_FIGURES = [
                 "the best width by the planted truth"),
     ProseFigure("0.45", lambda: simple_choice.shared()["pca"], "{:.2f}", "PCA + K-Means"),
     ProseFigure("0.32", lambda: simple_choice.shared()["autoencoder"], "{:.2f}", "autoencoder + K-Means"),
+    ProseFigure("app_user, tenure_months and newsletter_open_rate", lambda: list(gain_table.shared().index[:3]),
+                "{0[0]}, {0[1]} and {0[2]}", "the three columns the ReLU autoencoder gains most on"),
+    ProseFigure("0.025", lambda: gain_table.shared()["share explained by the segments"].iloc[:3].max(), "{:.3f}",
+                "the largest share the segments explain of those three columns"),
+    ProseFigure("600", lambda: len(split.shared()[1]), "{}", "validation customers"),
+    ProseFigure("0.72", lambda: simple_choice.shared()["table_valid"], "{:.2f}", "table, validation customers"),
+    ProseFigure("0.47", lambda: simple_choice.shared()["pca_valid"], "{:.2f}", "PCA, validation customers"),
+    ProseFigure("0.33", lambda: simple_choice.shared()["autoencoder_valid"], "{:.2f}",
+                "autoencoder, validation customers"),
+    ProseFigure("4 PCA", lambda: knee_of(sweep.shared()), "{} PCA", "the width of the table's PCA codes"),
+    ProseFigure("85%", lambda: _spread_share("table_pca"), "{:.0%}", "the table's share of the unscaled distances"),
+    ProseFigure("0.53", lambda: comparison.shared()["unscaled"], "{:.2f}", "the three views side by side, unscaled"),
     ProseFigure("0.99", lambda: comparison.shared()["combined"], "{:.2f}", "the three views combined"),
     ProseFigure("0.75", lambda: max(comparison.shared()[v] for v in SINGLE_VIEWS), "{:.2f}", "the best single view"),
 ]
