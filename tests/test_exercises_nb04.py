@@ -59,7 +59,8 @@ def test_q2_step():
 # -- q3 -----------------------------------------------------------------------------------
 def test_q3_choice_agrees_with_the_measured_table():
     table = lesson.pq_results()
-    assert table["tier purity"].idxmax() == (0.25, 4.0) and table["tier purity"].idxmin() == (4.0, 0.25)
+    top_two = table["tier purity"].nlargest(2).index
+    assert all(q == 4.0 for _, q in top_two) and table["tier purity"].idxmin() == (4.0, 0.25)
     expect_correct(q3, "a")
     for wrong in "bcd":
         assert q3.check(wrong).status == "incorrect"

@@ -146,6 +146,23 @@ def test_the_reading_finds_checks_hints_and_views_through_aliases_and_magics():
     assert src.unparsed == []
 
 
+def test_the_reading_sees_the_solution_reached_through_the_class_or_unwrapped():
+    """Ways round the wrappers that note a view: the class's method, and the method under the wrapper."""
+    src = reading(
+        "from course_utils.exercises.nb00 import q1, q2\nimport inspect",
+        "n_customers = type(q1).reference(q1)",
+        "spend = getattr(q2.__class__, 'refer' + 'ence')(q2)",
+        "f = inspect.unwrap(q2.check)\ng = q1.answer_or_reference.__wrapped__",
+    )
+    assert [w for _, w in src.reveals["q1"]] == ["q1.reference"]
+    assert [w for _, w in src.reveals["q2"]] == ["getattr(q2, <computed name>)"]
+    assert [(pos[0], w) for pos, w in src.reveals[grading.ANY_EXERCISE]] == [
+        (3, "a course method unwrapped (inspect.unwrap)"), (3, "a course method unwrapped (__wrapped__)")]
+    # the course's own notebooks do neither
+    for source in sorted((Path(__file__).resolve().parent.parent / "solutions").glob("*.ipynb")):
+        assert grading.ANY_EXERCISE not in grading.read_cells(nbformat.read(source, as_version=4)).reveals, source
+
+
 def test_the_reading_survives_cells_that_are_not_python():
     src = reading("def (:", "x = 1")
     assert src.unparsed == [0]

@@ -64,6 +64,8 @@ CSV_COLUMNS = ["path", "learner", "notebook", "exercise", "status", "mistake", "
                "solution_viewed", "flags", "score"]
 #: Attributes of an exercise that give its answer away.
 REVEALING = tuple(capture.REVEALING_METHODS) + tuple(capture.REVEALING_ATTRIBUTES) + ("order", "pairs")
+#: Key of ``Source.reveals`` for what reveals every exercise checked after it (unwrapping the course's methods).
+ANY_EXERCISE = "*"
 _MODULE = re.compile(r"^course_utils\.exercises\.nb(\d\d)$")
 
 
@@ -195,7 +197,13 @@ class _Reader(ast.NodeVisitor):
         self.out, self.cell, self.aliases, self.module_aliases = out, cell, aliases, modules
 
     def exercise(self, node) -> str | None:
-        """The exercise an expression names (``q1``, ``b`` after ``import q1 as b``, ``nb00.q1``)."""
+        """The exercise an expression names (``q1``, ``b`` after ``import q1 as b``, ``nb00.q1``; also its
+        class: ``type(q1)``, ``q1.__class__``)."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" \
+                and len(node.args) == 1:
+            return self.exercise(node.args[0])
+        if isinstance(node, ast.Attribute) and node.attr == "__class__":
+            return self.exercise(node.value)
         if isinstance(node, ast.Name):
             return self.aliases.get(node.id)
         if isinstance(node, ast.Attribute) and re.fullmatch(r"q\d+", node.attr):
@@ -244,6 +252,9 @@ class _Reader(ast.NodeVisitor):
         name = self.exercise(node.value)
         if name and node.attr in REVEALING:
             self.out.reveals.setdefault(name, []).append((self.pos(node), f"{name}.{node.attr}"))
+        elif node.attr == "__wrapped__":  # the course's method without the wrapper that notes a view
+            self.out.reveals.setdefault(ANY_EXERCISE, []).append((self.pos(node), "a course method unwrapped "
+                                                                                  "(__wrapped__)"))
         self.generic_visit(node)
 
     def visit_Call(self, node):
@@ -261,7 +272,11 @@ class _Reader(ast.NodeVisitor):
                 if not node.args or not isinstance(node.args[0], ast.Name) or node.args[0].id == "____":
                     self.out.reveals.setdefault(name, []).append(
                         (self.pos(node), f"{name}.answer_or_reference() of something other than your answer"))
-        elif isinstance(func, ast.Name) and func.id == "getattr" and node.args:
+        if (isinstance(func, ast.Name) and func.id == "unwrap") or \
+                (isinstance(func, ast.Attribute) and func.attr == "unwrap"):
+            self.out.reveals.setdefault(ANY_EXERCISE, []).append((self.pos(node), "a course method unwrapped "
+                                                                                  "(inspect.unwrap)"))
+        if isinstance(func, ast.Name) and func.id == "getattr" and node.args:
             name = self.exercise(node.args[0])
             if name and len(node.args) > 1:
                 attr = node.args[1]
@@ -359,7 +374,7 @@ def _viewed_before(name: str, note_cell: int, note_seq: int, source: Source, not
     """How the learner saw the answer before the check that counts ("" if they did not)."""
     checks_in_cell = [p for p in source.checks.get(name, []) if p[0] == note_cell]
     limit = max(checks_in_cell) if checks_in_cell else (note_cell, math.inf, math.inf)
-    for pos, what in sorted(source.reveals.get(name, [])):
+    for pos, what in sorted(source.reveals.get(name, []) + source.reveals.get(ANY_EXERCISE, [])):
         if pos < limit and pos[0] <= last_cell:
             return f"{what} in cell {pos[0] + 1}"
     for _, note in notes:
@@ -369,7 +384,7 @@ def _viewed_before(name: str, note_cell: int, note_seq: int, source: Source, not
 
 
 def _viewed_at_all(name: str, source: Source, notes: list, last_cell: int) -> bool:
-    if any(pos[0] <= last_cell for pos, _ in source.reveals.get(name, [])):
+    if any(pos[0] <= last_cell for pos, _ in source.reveals.get(name, []) + source.reveals.get(ANY_EXERCISE, [])):
         return True
     # the notebook continuing from the reference after a skipped exercise is the course's flow, not a view
     return any(n.get("kind") == "view" and n.get("exercise") == name

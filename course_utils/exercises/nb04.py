@@ -298,10 +298,10 @@ class WhatPQChanged(ChoiceExercise):
     setting does the table support?
     """
     options = {
-        "a": Option("p = 0.25, q = 4: walks that come back and stay near where they started (breadth first)",
+        "a": Option("q = 4 (with p = 1 or 0.25): walks that stay near where they started (breadth first)",
                     True, "Yes: local walks see a product's immediate surroundings, and a best-seller's "
-                          "surroundings look like another best-seller's. Tier purity is highest there, while "
-                          "category purity hardly moves."),
+                          "surroundings look like another best-seller's. Tier purity is highest in the two q = 4 "
+                          "rows, while category purity hardly moves."),
         "b": Option("p = 4, q = 0.25: walks that move outward (depth first)", False,
                     "Outward walks wander through the whole community; they blur the role. Tier purity is the "
                     "lowest in the table for that setting."),

@@ -542,9 +542,11 @@ def _spread_share(view: str) -> float:
 
 PROSE_FIGURES = [
     ProseFigure("3,000", lambda: len(customers.shared()), "{:,}", "customers"),
-    ProseFigure("0.79", lambda: pq_results.shared()["category purity"].min(), "{:.2f}", "lowest category purity"),
+    ProseFigure("0.78", lambda: pq_results.shared()["category purity"].min(), "{:.2f}", "lowest category purity"),
     ProseFigure("0.80", lambda: pq_results.shared()["category purity"].max(), "{:.2f}", "highest category purity"),
-    ProseFigure("0.72", _pq(0.25, 4.0, "tier purity"), "{:.2f}", "tier purity of local walks"),
+    ProseFigure("0.73", _pq(1.0, 4.0, "tier purity"), "{:.2f}", "tier purity of local walks, p = 1"),
+    ProseFigure("0.72", _pq(0.25, 4.0, "tier purity"), "{:.2f}", "tier purity of local walks, p = 0.25"),
+    ProseFigure("0.70", _pq(1.0, 1.0, "tier purity"), "{:.2f}", "tier purity of plain walks"),
     ProseFigure("0.63", _pq(4.0, 0.25, "tier purity"), "{:.2f}", "tier purity of outward walks"),
     ProseFigure("0.38", _pq(4.0, 0.25, "new products: subcategory purity"), "{:.2f}", "new products, outward walks"),
     ProseFigure("0.17", _pq(1.0, 1.0, "new products: subcategory purity"), "{:.2f}", "new products, plain walks"),
