@@ -191,4 +191,4 @@ _ = progress.show()
 # %% [markdown]
 # Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
 #
-# You are set up. Next: **01 · RFM segmentation with K-Means**.
+# You are set up. Next: **[01 · RFM segmentation with K-Means](01_rfm_kmeans.ipynb)**.

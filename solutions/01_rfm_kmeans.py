@@ -297,6 +297,7 @@ for ax, groups, title in [(axes[0], planted_groups, "the planted groups"),
     ax.scatter(points[:, 0], points[:, 1], c=groups, s=8, cmap="viridis")
     ax.set(title=title, xlabel="feature 1", ylabel="feature 2")
 plt.show()
+print(f"ARI of K-Means (k = 3) with the planted long, thin groups: {stretched_ari:.2f}")
 
 # %% [markdown]
 # Even with the right k, K-Means cuts across the long groups (an ARI of 0.58 against the
@@ -343,14 +344,40 @@ plt.show()
 
 # %% [markdown]
 # The views disagree, as they usually do. Teams settle it with a convention, and there are
-# several in use. Call a k **stable** when its bootstrap ARI is at least 0.85, and
-# **defensible** when it is stable and its silhouette is within 0.05 of the best
-# (`clustering.defensible_ks`). Each convention below is defensible; none is a law:
+# several in use. A common one: call a k **stable** when its bootstrap ARI is at least 0.85
+# (the dotted line), and **defensible** when it is stable and its silhouette is within 0.05
+# of the best. Often more than one k passes. Choosing among them is then about
+# **parsimony**: a segment more is one more treatment for the CRM team to design, run and
+# measure, so it has to earn its place: it must be real (stable on resampled data) and
+# different enough to be treated differently.
+#
+# ### Exercise q6: choose k
+#
+# Work out from the table and the curves above which ks are defensible by this convention.
+# Then set `k` to the one you would present; q7 asks you to argue it.
+
+# %%
+# BEGIN SOLUTION: The number of clusters you would present (an int).
+table = summary.set_index("k")
+stable = table[table["mean_ari"] >= 0.85]  # real: the same clusters come back on resampled data
+defensible = stable.index[stable["silhouette"] >= table["silhouette"].max() - 0.05].tolist()  # and distinct
+# Among the stable ks, the best silhouette: two of the three views agree on it.
+k = int(stable["silhouette"].idxmax())
+# END SOLUTION
+q6.check(k)
+
+# %%
+k = q6.answer_or_reference(k)
+
+# %% [markdown]
+# How do the conventions teams use compare? `clustering.defensible_ks` applies the rule
+# above; each convention below lands on a defensible k here, and none is a law:
 
 # %%
 table = summary.set_index("k")
 stable = table[table["mean_ari"] >= 0.85]
 defensible = clustering.defensible_ks(summary)
+print("defensible ks:", defensible)
 conventions = pd.DataFrame({"k": {
     "knee of the elbow": knee,
     "best silhouette": int(table["silhouette"].idxmax()),
@@ -362,27 +389,11 @@ conventions = pd.DataFrame({"k": {
 conventions.join(table[["silhouette", "mean_ari", "std_ari"]], on="k").round(3)
 
 # %% [markdown]
-# Here the candidates are 4, 5 and 6. The argument between them is about **parsimony**: a
-# segment more is one more treatment for the CRM team to design, run and measure, so it has
-# to earn its place: it must be real (stable on resampled data) and different enough to be
-# treated differently. "The largest defensible k" picks 6, on the view that more segments are
-# more actionable; but 6 is the least stable of the three (bootstrap ARI 0.88 ± 0.12), with
-# a lower silhouette than 5 (0.479 against 0.503). "The best silhouette among stable ks"
-# picks 5, where two views agree. The knee says 4, the simplest. Which would you present?
-#
-# ### Exercise q6: choose k
-#
-# Set `k` to the number of clusters you would present, from the table and the curves.
-
-# %%
-# BEGIN SOLUTION: The number of clusters you would present (an int).
-# Among the stable ks, the best silhouette: two of the three views agree on it.
-k = int(stable["silhouette"].idxmax())
-# END SOLUTION
-q6.check(k)
-
-# %%
-k = q6.answer_or_reference(k)
+# Here the defensible ks are 4, 5 and 6: did you find the same? "The largest defensible k"
+# picks 6, on the view that more segments are more actionable; but 6 is the least stable of
+# the three (bootstrap ARI 0.88 ± 0.12), with a lower silhouette than 5 (0.479 against
+# 0.503). "The best silhouette among stable ks" picks 5, where two views agree. The
+# knee says 4, the simplest. Whichever you chose, the next step is the argument.
 
 # %% [markdown]
 # ### Exercise q7: argue your k
@@ -419,7 +430,7 @@ q7.check(argument, met=met)
 # %%
 labels = clustering.kmeans(k).fit_predict(X)  # KMeans(n_clusters=k, n_init=10, random_state=0)
 profile = clustering.profile_clusters(rfm_table, labels)
-profile.assign(share=100 * profile["share"]).rename(columns={"share": "share %"}).round(1)
+nb01.profile_table(profile)  # the share as a percentage ("share %"), every number to one decimal
 
 # %% [markdown]
 # Medians, not means: one wholesale customer would drag a cluster's mean far from its
@@ -480,6 +491,7 @@ ax.legend(*points_plot.legend_elements(), title="cluster", bbox_to_anchor=(1, 1)
 ax.set(title=f"Customers on the first two principal components ({kept.sum():.0%} of the variance)",
        xlabel=f"PC1 ({kept[0]:.0%})", ylabel=f"PC2 ({kept[1]:.0%})")
 plt.show()
+print(f"variance kept by two components: {kept.sum():.0%}")
 print("PC1 loadings (recency, frequency, monetary):", pca.components_[0].round(2))
 
 # %% [markdown]
@@ -708,4 +720,4 @@ crm.groupby("segment").agg(customers=("cluster", "size"), median_spend=("monetar
 #
 # Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
 #
-# **Next:** 02 · Clustering algorithms and validation.
+# **Next:** [02 · Clustering algorithms and validation](02_clustering_validation.ipynb).

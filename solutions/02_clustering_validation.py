@@ -926,7 +926,7 @@ q10.check(answer, met=met)
 #
 # Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
 #
-# **Next:** 03 · Session embeddings with Word2Vec and HDBSCAN.
+# **Next:** [03 · Session embeddings with Word2Vec and HDBSCAN](03_session_embeddings.ipynb).
 
 # %%
 print(f"notebook ran in {time.perf_counter() - notebook_start:.0f} s "

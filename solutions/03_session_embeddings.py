@@ -849,9 +849,9 @@ robustness.round(3)
 #
 # Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
 #
-# **Next: 04 · Graph, text and autoencoder embeddings**: Node2Vec walks on product and
-# customer graphs, text embeddings of reviews, and an autoencoder bottleneck, all
-# compared on the same planted truth.
+# **Next: [04 · Graph, text and autoencoder embeddings](04_graph_text_autoencoders.ipynb)**:
+# Node2Vec walks on product and customer graphs, text embeddings of reviews, and an
+# autoencoder bottleneck, all compared on the same planted truth.
 
 # %%
 print(f"notebook ran in {time.perf_counter() - notebook_start:.0f} s")

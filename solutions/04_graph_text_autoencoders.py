@@ -688,7 +688,7 @@ q10.check(answer_q10, met=met_q10)
 #
 # Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
 #
-# Next: **05 · Dynamic weekly segmentation**.
+# Next: **[05 · Dynamic weekly segmentation](05_dynamic_weekly_segmentation.ipynb)**.
 
 # %%
 print(f"notebook ran in {time.perf_counter() - notebook_start:.0f} s")

@@ -178,11 +178,12 @@ pd.DataFrame({"typed": typed, "nearest known phrase": [known[i] for i in cosine.
 #
 # The checks need the same twelve weeks, so the course computes them once per kernel
 # (`nb05.weekly()`, `nb05.behaviour()`, with exactly this code) and the notebook uses that
-# copy. Run the code above for one week to see that it gives the same table:
+# copy; a bar shows the weeks as they are built. Run the code above for one week to see
+# that it gives the same table:
 
 # %%
 t0 = time.perf_counter()
-weekly, behaviour = nb05.weekly(), nb05.behaviour()
+weekly, behaviour = nb05.twelve_weeks(progress=True)  # nb05.weekly() and nb05.behaviour(), a bar the first time
 print(f"12 weeks of features in {time.perf_counter() - t0:.1f} s; week 12: {weekly[12].shape}")
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # the new genre and device were reported above
@@ -244,7 +245,7 @@ q3.check(updated)
 
 # %%
 updated = q3.answer_or_reference(updated)
-segmenter = nb05.updated_segmenter()  # the state your loop leaves when q4 is correct
+segmenter = nb05.updated_segmenter()  # the state your loop leaves when q3 is correct
 labels = nb05.labels_by_week()
 labels.update(updated)
 truth = data.load("streaming_truth").set_index(["week", "user_id"])["persona"]
@@ -277,6 +278,8 @@ fig, ax = plt.subplots(figsize=(7, 2.8))
 memory.xs("memory", axis=1, level=1).plot(ax=ax, marker="o")
 ax.set(title="What the largest segment's centre remembers", xlabel="week", ylabel="viewer-weeks")
 plt.show()
+print(f"largest memory in week 12: {memory.loc[12, ('forgetting 0', 'memory')]:,.0f} viewer-weeks without "
+      f"forgetting, {memory.loc[12, ('forgetting 0.5', 'memory')]:,.0f} with forgetting 0.5")
 memory.xs("ARI", axis=1, level=1).round(3).T
 
 # %% [markdown]
@@ -692,4 +695,4 @@ print(f"notebook ran in {time.perf_counter() - notebook_start:.0f} s")
 #
 # Terms and recipes: the [glossary](../docs/glossary.md) and the one-page [cheat sheet](../docs/cheatsheet.md).
 #
-# **Next:** 06 · Interview drills.
+# **Next:** [06 · Interview drills](06_interview_drills.ipynb).

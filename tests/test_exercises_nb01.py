@@ -209,6 +209,20 @@ def test_q6_mistakes():
     expect(q6, max(unstable), "not stable enough")  # the most segments: "more is more actionable"
     expect(q6, 2, "silhouette")  # the smallest k: parsimony taken too far
     expect(q6, low_silhouette[-1], "silhouette")
+    # the learner works out the defensible ks, then hands in the whole list
+    expect(q6, ok, "Those are the defensible ks")
+    expect(q6, np.array(ok), "Those are the defensible ks")
+    expect(q6, table.index[table["mean_ari"] >= 0.85], "not defensible")  # stable only: silhouette forgotten
+    expect(q6, ok[:-1], "misses a defensible k")
+    # .max() where .idxmax() was meant: the best silhouette's value, not its k
+    summary = nb01.k_table()
+    expect(q6, summary["silhouette"].max(), "looks like a score")
+    expect(q6, np.float32(table["mean_ari"].max()), "looks like a score")
+    # idxmax on summary itself: a row label (rows from 0), not a k
+    row = int(summary["silhouette"].idxmax())
+    assert row not in ok, "the data should make the row label a wrong k"
+    result = expect(q6, row, "row label")
+    assert f"k={int(summary.loc[row, 'k'])}" in result.message and "silhouette" in result.message
     expect(q6, 15, "from 2 to 10")
     expect(q6, 4.5, "whole number")
     expect(q6, "5", "Expected a whole number")

@@ -515,6 +515,58 @@ def _views(k: int) -> list:
     return notes
 
 
+def _why_not(k: int) -> str:
+    """Why a k that is not defensible fails the convention (unstable, or a silhouette well below the best)."""
+    row, table = _k_row(k), _k_table()
+    if row["mean_ari"] < 0.85:
+        return (f"k={k} is not stable enough: on resampled data it often finds different clusters (mean ARI "
+                f"{row['mean_ari']:.2f} < 0.85), so some of its clusters may be arbitrary splits.")
+    best = int(table["silhouette"].idxmax())
+    return (f"k={k} is stable, but its silhouette ({row['silhouette']:.2f}) is well below the best "
+            f"({table['silhouette'].max():.2f}, at k={best}): its groups overlap more. "
+            + ("Fewer segments are only simpler if they are also distinct." if k < best else
+               "More segments are only more actionable if they are also distinct."))
+
+
+def _whole_numbers(answer) -> list | None:
+    """The answer as a list of whole numbers when it is a collection of them, else None."""
+    if not isinstance(answer, (list, tuple, set, frozenset, np.ndarray, pd.Index, pd.Series)):
+        return None
+    values = list(np.asarray(list(answer), dtype=object).ravel())
+    if not values or any(isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating))
+                         or not float(v).is_integer() for v in values):
+        return None
+    return sorted({int(v) for v in values})
+
+
+def _several_ks(ks: list) -> str:
+    ok = _defensible()
+    if ks == ok:
+        return ("Those are the defensible ks, well found. But the CRM team needs one number: set k to the one you "
+                "would present (one int), and argue it in q7.")
+    text = "Give one k, the one you would present (one int), not a list."
+    wrong = [k for k in ks if k not in ok]
+    if wrong:
+        text += f" And check your list: {wrong} {'is' if len(wrong) == 1 else 'are'} not defensible."
+    elif len(ks) < len(ok):
+        text += " Your list also misses a defensible k."
+    return text
+
+
+def _row_labels() -> set:
+    """What ``idxmax`` gives on ``summary`` itself (rows numbered from 0) where a k was meant."""
+    summary = lesson.k_table.shared()
+    stable = summary[summary["mean_ari"] >= 0.85]
+    return {int(summary["silhouette"].idxmax()), int(summary["mean_ari"].idxmax()), int(stable["silhouette"].idxmax())}
+
+
+def _row_label_message(k: int) -> str:
+    summary = lesson.k_table.shared()
+    return (f"{_why_not(k)} If you took `idxmax()` on `summary` itself, {k} is a row label, not a k: summary's rows "
+            f"are numbered from 0, and row {k} holds k={int(summary.loc[k, 'k'])}. Index by k first "
+            "(`summary.set_index(\"k\")`).")
+
+
 class ChooseK(NumericExercise):
     title = "Choose k: the number of clusters you would present"
     expects = "a whole number (an int) between 2 and 10"
@@ -527,22 +579,32 @@ class ChooseK(NumericExercise):
         "Candidates: the ks of summary with mean_ari >= 0.85 and silhouette >= summary['silhouette'].max() - 0.05.",
     ]
     solution_code = """
-    # stable = table[table["mean_ari"] >= 0.85], the stable ks (from the conventions cell).
-    # Among them, the best silhouette: two of the three views agree on it. The knee and the
-    # largest defensible k are defensible too: argue your choice in q7.
+    table = summary.set_index("k")
+    stable = table[table["mean_ari"] >= 0.85]  # real: the same clusters come back on resampled data
+    defensible = stable.index[stable["silhouette"] >= table["silhouette"].max() - 0.05].tolist()  # and distinct
+    # Several ks are defensible. Among the stable ks, the best silhouette: two of the three views agree
+    # on it. The knee and the largest defensible k are defensible too: argue your choice in q7.
     k = int(stable["silhouette"].idxmax())
     """
     mistakes = (
-        Mistake("unstable",
-                lambda k: (f"k={k} is not stable enough: on resampled data it often finds different clusters (mean ARI "
-                           f"{_k_row(k)['mean_ari']:.2f} < 0.85), so some of its clusters may be arbitrary splits."),
+        Mistake("several_ks", lambda ks: _several_ks(_whole_numbers(ks)),
+                when=lambda ks: _whole_numbers(ks) is not None and len(_whole_numbers(ks)) > 1, raw=True,
+                example=lambda: list(_defensible())),
+        Mistake("score_not_k",
+                lambda v: (f"{float(v):.3g} looks like a score (a silhouette or a bootstrap ARI), not a number of "
+                           "clusters: `.max()` gives the best value, `.idxmax()` the k where it is (on a table "
+                           "indexed by k)."),
+                when=lambda v: (isinstance(v, (float, np.floating))
+                                or isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind == "f")
+                and 0 < float(v) < 1, raw=True,
+                example=lambda: float(_k_table()["silhouette"].max())),
+        Mistake("row_label", _row_label_message,
+                when=lambda k: k in _row_labels() and k not in _defensible(),
+                example=lambda: min(k for k in _row_labels() if k not in _defensible())),
+        Mistake("unstable", _why_not,
                 when=lambda k: _k_row(k)["mean_ari"] < 0.85,
                 example=lambda: int(lesson.k_table.shared().query("mean_ari < 0.85")["k"].iloc[-1])),
-        Mistake("low_silhouette",
-                lambda k: (f"k={k} is stable, but its silhouette ({_k_row(k)['silhouette']:.2f}) is well below the "
-                           f"best ({_k_table()['silhouette'].max():.2f}, at k={int(_k_table()['silhouette'].idxmax())})"
-                           ": its groups overlap more. Fewer segments are only simpler if they are also "
-                           "distinct."),
+        Mistake("low_silhouette", _why_not,
                 when=lambda k: _k_row(k)["mean_ari"] >= 0.85,
                 example=lambda: int(next(k for k in lesson.k_table.shared()["k"]
                                          if k not in _defensible() and _k_row(k)["mean_ari"] >= 0.85))),

@@ -126,6 +126,13 @@ def labels(k: int, variant: str = "log_scaled") -> np.ndarray:
     return clustering.kmeans(k, random_state=0).fit_predict(make())
 
 
+def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
+    """A cluster profile (``clustering.profile_clusters``) as notebook 01 shows it: the share as a
+    percentage in a column ``share %``, every number to one decimal (a share of 0.2344 reads 23.4,
+    not 0.2)."""
+    return profile.assign(share=100 * profile["share"]).rename(columns={"share": "share %"}).round(1)
+
+
 @reference
 def truth() -> pd.Series:
     """The planted segment of every customer in the RFM table (same order)."""

@@ -8,6 +8,7 @@ as a copy (``.shared()`` gives the cached original, for read-only use).
 from __future__ import annotations
 
 import copy
+import functools
 import warnings
 
 import numpy as np
@@ -116,28 +117,54 @@ def replay_rule(fitted: dynamic.WeeklySegmenter, frames: dict, planted: pd.Serie
     return pd.DataFrame(rows).set_index("week")
 
 
+@functools.cache
+def _weekly_one(week: int) -> pd.DataFrame:
+    """One week of :func:`weekly` (cached: read only)."""
+    s = search.shared()
+    f = _features(week, WINDOW)
+    recent = s[s["week"].between(week - WINDOW + 1, week)]
+    return f.join(embedder.shared().user_vectors(recent, users=f.index))
+
+
+@functools.cache
+def _behaviour_one(week: int) -> pd.DataFrame:
+    """One week of :func:`behaviour` (cached: read only)."""
+    return _features(week, 1)
+
+
 @reference
 def weekly() -> dict:
     """``{week: features}`` for segmentation: behaviour over two weeks plus query vectors."""
-    out = {}
-    s = search.shared()
-    for week in WEEKS:
-        f = _features(week, WINDOW)
-        recent = s[s["week"].between(week - WINDOW + 1, week)]
-        out[week] = f.join(embedder.shared().user_vectors(recent, users=f.index))
-    return out
+    return {week: _weekly_one(week) for week in WEEKS}
 
 
 @reference
 def behaviour() -> dict:
     """``{week: features of that week alone}``, for the drift alerts."""
-    return {week: _features(week, 1) for week in WEEKS}
+    return {week: _behaviour_one(week) for week in WEEKS}
+
+
+def twelve_weeks(progress: bool = False) -> tuple:
+    """``(weekly(), behaviour())``: every week's features, computed once per kernel, week by week.
+
+    ``progress=True`` shows a text bar on stdout, one step per week (seconds each the first
+    time; instant once computed). The tables are the same with or without it.
+    """
+    import sys
+
+    from tqdm import tqdm  # a text bar on stdout: Jupyter shows stderr in a red box, as if something went wrong
+
+    for week in tqdm(WEEKS, desc="weekly features: one week at a time", unit="week", disable=not progress,
+                     leave=False, file=sys.stdout):
+        _weekly_one(week)
+        _behaviour_one(week)
+    return weekly(), behaviour()
 
 
 @reference
 def entropy_w5() -> pd.Series:
     """Each viewer's genre entropy in week 5 alone (q2)."""
-    return behaviour.shared()[5]["genre_entropy"]
+    return _behaviour_one(5)["genre_entropy"]
 
 
 # -- the segmenter and its history ------------------------------------------------------------
@@ -169,7 +196,7 @@ def labels_by_week() -> dict:
 
 @reference
 def updated() -> dict:
-    """``{week: segments}`` of the weekly loop, weeks 4 to 12 (q4)."""
+    """``{week: segments}`` of the weekly loop, weeks 4 to 12 (q3)."""
     return {w: s for w, s in history.shared()[0].items() if w not in FIT_WEEKS}
 
 
@@ -196,7 +223,7 @@ def refit_centroids() -> tuple:
 
 @reference
 def centroid_order() -> np.ndarray:
-    """For each old centroid, the position of its match among the new ones (q3)."""
+    """For each old centroid, the position of its match among the new ones (q4)."""
     old, new = refit_centroids.shared()
     return dynamic.match_centroids(old, new)
 
