@@ -312,10 +312,16 @@ def name_clusters(percentiles: pd.DataFrame, rules=RFM_NAMING_RULES) -> pd.Serie
 
 
 def match_labels(reference, labels) -> dict:
-    """Map each label in ``labels`` to the reference label it overlaps most.
+    """Map each label in ``labels`` to a reference label: the best one-to-one assignment.
 
-    Uses the Hungarian algorithm on the contingency table, so the mapping is
-    one-to-one where it can be; extra clusters map to their best overlap.
+    The pairs are chosen together to make the total overlap (the rows a label and
+    its reference label share) as large as it can be, by scipy's
+    ``linear_sum_assignment`` on the contingency table (a modified Jonker-Volgenant
+    algorithm, solving the assignment problem the Hungarian algorithm also solves).
+    So a label need not get the reference label it overlaps most: when two labels
+    overlap most with the same reference label, only one of them can have it. Labels
+    left over when ``labels`` has more clusters than ``reference`` map to the
+    reference label they overlap most.
     """
     ref = np.asarray(reference)
     lab = np.asarray(labels)
@@ -1022,11 +1028,10 @@ def consensus_hdbscan(X, settings, **common) -> tuple:
     merge two groups that six keep apart, on another it is the other way round.
     No single setting is safe everywhere, but the failures rarely coincide, so
     the clustering that agrees best with all the others (the highest mean
-    adjusted Rand index, counted on the rows both clusterings place) is a safe
-    choice: a *consensus* over settings. Agreement is the adjusted Rand index
-    over every row, noise counted as one more label (counted only on the rows
-    both place, a setting that leaves a merged group mostly as noise would look
-    as if it agreed).
+    adjusted Rand index with them) is a safe choice: a *consensus* over
+    settings. Agreement is the adjusted Rand index over every row, noise
+    counted as one more label (counted only on the rows both place, a setting
+    that leaves a merged group mostly as noise would look as if it agreed).
 
     Parameters
     ----------

@@ -550,7 +550,10 @@ def segment_clickstream(events: pd.DataFrame, user_col: str = "user_id", time_co
     3. one vector per user: the idf-weighted mean of their items' vectors;
     4. evidence: a user with fewer than ``min_sessions`` sessions or
        ``min_items`` distinct items is not placed (-1, too little to go on);
-    5. HDBSCAN (unit length, PCA to 10 dimensions) on the ``fit_share`` of
+    5. HDBSCAN (unit length, PCA to 6, 8 or 10 dimensions with ``min_samples``
+       5 or 10: the six settings of ``SEGMENT_SETTINGS``, keeping the one the
+       others agree with most, see :func:`course_utils.clustering.consensus_hdbscan`)
+       on the ``fit_share`` of
        users with the most distinct items, ``min_cluster_size`` =
        ``min_cluster_share`` of them: the dense cores of the segments;
     6. every other user with enough evidence joins the cluster most of their

@@ -505,7 +505,7 @@ q11.check(bugs)
 #
 # Fix all three bugs and compute `moved_fixed`, the share of customers (active in both
 # weeks) whose segment changed from week 7 to week 8. `clustering.match_labels(a, b)`
-# maps each label of `b` to the label of `a` it overlaps most.
+# pairs the labels of `b` with those of `a` one to one, so that the total overlap is largest.
 
 # %%
 # BEGIN SOLUTION: The share of customers who changed segment, pipeline fixed.

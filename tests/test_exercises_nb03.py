@@ -286,6 +286,48 @@ def test_q11_right_option_is_what_the_table_says():
     # (d) is false: K-Means trails the pipeline in every row (checked above)
 
 
+def test_what_the_notebook_says_of_the_umap_recipe():
+    """Section 14's reading of the UMAP column and of its seeds stays true of what the notebook computes."""
+    table, seeds = nb03.attribution(), nb03.umap_by_seed()
+    emb = table.xs("embeddings", level="representation")
+    assert table.xs("bag of pages", level="representation")["UMAP + HDBSCAN"].isna().all()  # embeddings only
+    assert (emb["UMAP + HDBSCAN"] > emb["HDBSCAN"]).all()  # its median beats HDBSCAN after PCA everywhere
+    assert abs(emb.loc[nb03.SHIPPED, "UMAP + HDBSCAN"] - emb.loc[nb03.SHIPPED, "HDBSCAN + placing"]) < 0.01
+    for name in nb03.VARIANTS:  # and trails the pipeline on both generated clickstreams
+        assert emb.loc[name, "UMAP + HDBSCAN"] < emb.loc[name, "HDBSCAN + placing"] - 0.05
+    assert list(seeds.columns) == list(nb03.UMAP_SEEDS)
+    assert seeds.median(axis=1).to_numpy() == pytest.approx(emb.loc[seeds.index, "UMAP + HDBSCAN"].to_numpy())
+    assert seeds.loc[nb03.LONG].max() - seeds.loc[nb03.LONG].min() > 0.1  # it moves with the seed
+
+
+def test_the_bag_of_pages_cuts_the_sport_arc():
+    assert nb03.clusters_holding("sport").to_dict() == {"bag of pages": 2, "embeddings": 1}
+
+
+def test_the_consensus_at_work():
+    """Sections 9 and 14: no setting loses a group on the shipped data; on the example one does, and costs."""
+    shipped = nb03.settings_table()
+    assert shipped["clusters"].nunique() == 1
+    first = shipped.iloc[0]
+    kept = {"n_components": int(first["n_components"]), "min_samples": int(first["min_samples"])}
+    assert kept == nb03.ONE_SETTING  # the consensus keeps q8's first try on the shipped data
+    table, with_consensus, alone = nb03.consensus_example()
+    one = table[(table["n_components"] == 10) & (table["min_samples"] == 10)].iloc[0]
+    others = table.drop(one.name)
+    assert one["clusters"] < others["clusters"].min() and one["noise share"] > others["noise share"].max()
+    assert list(table.index).index(one.name) == 3  # "ranks them fourth of six"
+    assert len(table) == 6 and table.index[0] != one.name
+    assert with_consensus > alone + 0.1
+
+
+def test_attribution_progress_changes_nothing(capsys):
+    quiet = nb03.attribution()
+    assert nb03.attribution(progress=True).equals(quiet)
+    assert "attribution" in capsys.readouterr().out  # the bar goes to stdout
+    with pytest.raises(TypeError, match="progress"):
+        nb03.attribution(progress="yes")
+
+
 # -- q12 new users -------------------------------------------------------------------------
 def test_q12_new_users():
     model, U_new, ref = nb03.old_segmenter(), nb03.new_user_vectors(), nb03.new_user_labels()

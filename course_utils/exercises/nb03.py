@@ -829,7 +829,8 @@ class InterestedARI(NumericExercise):
 # -- q11 --------------------------------------------------------------------------
 class JudgeAttribution(ChoiceExercise):
     question = """The attribution table scores two representations (bag of pages, embeddings) with three
-    algorithms, on the shipped data and two generated clickstreams. Which conclusion do its numbers support?"""
+    algorithms (and UMAP + HDBSCAN on the embeddings), on the shipped data and two generated clickstreams.
+    Which conclusion do its numbers support?"""
     options = {
         "a": Option("The embeddings are what beats the bag-of-pages + K-Means baseline: K-Means on embeddings "
                     "already scores well above K-Means on the bag of pages on the shipped data",

@@ -46,6 +46,11 @@ ROBUSTNESS_BAR = 0.85  # ARI over all interested readers, noise one more label
 #: The two generated clickstreams of the attribution table: a short and a long catalogue.
 VARIANTS = {"short catalogue (250 pages)": 250, "long catalogue (2,000 pages)": 2000}
 VARIANT_SEED, VARIANT_READERS = 7, 1500
+#: The UMAP recipe of the attribution table: the unit-length vectors to 5 dimensions with UMAP (the
+#: settings of the study's UMAP variant, tests/robustness_grid.py, with the 200 rounds of the pictures),
+#: then the old HDBSCAN (SEGMENTER's min_cluster_size and min_samples) on every reader; once per seed.
+UMAP_SETTINGS = {"n_components": 5, "n_neighbors": 30, "min_dist": 0.0, "n_epochs": 200}
+UMAP_SEEDS = (0, 1, 2)
 ROBUSTNESS_FILE = Path(__file__).with_name("nb03_robustness.csv")
 
 
@@ -352,21 +357,60 @@ def bag_of_pages(events: pd.DataFrame, users) -> pd.DataFrame:
     return pd.DataFrame(normalize(TfidfTransformer().fit_transform(counts.to_numpy())).toarray(), index=counts.index)
 
 
-def attribution_table(events: pd.DataFrame, truth_labels: pd.Series, vectors_and_evidence=None) -> pd.DataFrame:
-    """ARI over the interested readers for bag of pages / embeddings x K-Means / HDBSCAN / HDBSCAN + placing.
+def umap_hdbscan(X: pd.DataFrame, seeds=UMAP_SEEDS) -> dict:
+    """UMAP (``UMAP_SETTINGS``) then HDBSCAN on every row of ``X``: ``{seed: labels}``, one run per UMAP seed.
+
+    The 30 nearest neighbours are found exactly, once for all seeds (UMAP does the same
+    below 4,096 rows; above, it switches to an approximate search that compiles for most
+    of a minute first). Only UMAP's layout depends on the seed.
+    """
+    import warnings
+
+    import umap
+    from sklearn.neighbors import NearestNeighbors
+
+    Z = normalize(X.to_numpy())
+    dist, idx = NearestNeighbors(n_neighbors=UMAP_SETTINGS["n_neighbors"]).fit(Z).kneighbors(Z)
+    out = {}
+    for seed in seeds:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="n_jobs value")  # a seed makes UMAP use one thread: wanted
+            warnings.filterwarnings("ignore", message="precomputed_knn")  # no transform needed
+            layout = umap.UMAP(**UMAP_SETTINGS, random_state=seed, precomputed_knn=(idx, dist, None)).fit(Z)
+        out[seed] = clustering.ReducedHDBSCAN(min_cluster_size=SEGMENTER["min_cluster_size"],
+                                              min_samples=SEGMENTER["min_samples"], reduce=None,
+                                              normalize=False).fit(layout.embedding_).labels_
+    return out
+
+
+#: The columns of the attribution table, in order.
+ALGORITHMS = ["K-Means", "HDBSCAN", "UMAP + HDBSCAN", "HDBSCAN + placing"]
+
+
+def attribution_table(events: pd.DataFrame, truth_labels: pd.Series, vectors_and_evidence=None,
+                      embedding_pipeline=None) -> tuple:
+    """ARI over the interested readers for bag of pages / embeddings x the algorithms of ``ALGORITHMS``.
 
     ``events`` is a clean log (no repeats, no robots). K-Means gets as many clusters as
     the pipeline on embeddings finds. HDBSCAN is the old notebook's (every reader, no
-    placing); "HDBSCAN + placing" is the pipeline of segment_clickstream on either
-    representation. ``vectors_and_evidence``: the ``(user vectors, evidence)`` of
-    ``events`` when already computed (what segment_clickstream would compute).
+    placing); "UMAP + HDBSCAN" is ``umap_hdbscan``, run on the embeddings only (NaN for the
+    bag of pages), its median over ``UMAP_SEEDS``; "HDBSCAN + placing" is the pipeline of
+    segment_clickstream on either representation. ``vectors_and_evidence``: the ``(user
+    vectors, evidence)`` of ``events`` when already computed (what segment_clickstream
+    would compute); ``embedding_pipeline``: what ``embeddings._segment_users`` returns for
+    them, when already computed.
+
+    Returns ``(table, umap_by_seed, pipeline_labels)``: the table, the UMAP recipe's score
+    for each seed, and the labels of "HDBSCAN + placing" for each representation.
     """
     if vectors_and_evidence is None:
         vectors_and_evidence = embeddings._clickstream_user_vectors(events, "user_id", "timestamp", "page", GAP, 0)
     U, ev = vectors_and_evidence
     reps = {"bag of pages": bag_of_pages(events.dropna(subset=["page"]).drop_duplicates(), U.index),
             "embeddings": U}
-    new = {rep: embeddings._segment_users(X, ev)[0] for rep, X in reps.items()}
+    if embedding_pipeline is None:
+        embedding_pipeline = embeddings._segment_users(U, ev)
+    new = {"bag of pages": embeddings._segment_users(reps["bag of pages"], ev)[0], "embeddings": embedding_pipeline[0]}
     k = int(new["embeddings"].max() + 1)
     t = truth_labels.reindex(ev.index)
     rows = {}
@@ -376,7 +420,11 @@ def attribution_table(events: pd.DataFrame, truth_labels: pd.Series, vectors_and
                  "HDBSCAN + placing": new[rep].reindex(X.index).to_numpy()}
         rows[rep] = {alg: quality(pd.Series(lab, index=X.index).reindex(ev.index, fill_value=-1).to_numpy(),
                                   t)["ari_interested"] for alg, lab in found.items()}
-    return pd.DataFrame(rows).T
+    by_seed = pd.Series({seed: quality(pd.Series(lab, index=U.index).reindex(ev.index, fill_value=-1).to_numpy(),
+                                       t)["ari_interested"] for seed, lab in umap_hdbscan(U).items()},
+                        name="UMAP + HDBSCAN").rename_axis("UMAP seed")
+    rows["embeddings"]["UMAP + HDBSCAN"] = float(by_seed.median())
+    return pd.DataFrame(rows).T[ALGORITHMS], by_seed, new
 
 
 @reference
@@ -388,13 +436,93 @@ def variant(n_pages: int) -> tuple:
 
 
 @reference
-def attribution() -> pd.DataFrame:
-    """The attribution table on the shipped data and the two variants (rows: data, representation)."""
-    shipped = (user_vectors.shared(), evidence.shared())  # what segment_clickstream computes from the log
-    tables = {"shipped (298 pages)": attribution_table(humans.shared(), segments.shared(), shipped)}
-    for name, n_pages in VARIANTS.items():
-        tables[name] = attribution_table(*variant.shared(n_pages))
+def variant_vectors(n_pages: int) -> tuple:
+    """``(user vectors, evidence)`` of ``variant(n_pages)``: what segment_clickstream computes from it."""
+    return embeddings._clickstream_user_vectors(variant.shared(n_pages)[0], "user_id", "timestamp", "page", GAP, 0)
+
+
+@reference
+def variant_pipeline(n_pages: int) -> tuple:
+    """segment_clickstream's pipeline on ``variant(n_pages)``: ``(labels, details, segmenter, settings table)``."""
+    return embeddings._segment_users(*variant_vectors.shared(n_pages))
+
+
+SHIPPED = "shipped (298 pages)"
+
+
+@reference
+def attribution_of(clickstream: str) -> tuple:
+    """``attribution_table`` of one clickstream (``SHIPPED`` or a name of ``VARIANTS``)."""
+    if clickstream == SHIPPED:
+        shipped = (user_vectors.shared(), evidence.shared())  # what segment_clickstream computes from the log
+        return attribution_table(humans.shared(), segments.shared(), shipped, pipeline.shared())
+    n_pages = VARIANTS[clickstream]
+    return attribution_table(*variant.shared(n_pages), variant_vectors.shared(n_pages),
+                             variant_pipeline.shared(n_pages))
+
+
+#: Where notebook 03 shows the consensus at work: the generated clickstream, and the single setting
+#: it is compared with (q8's first try, the setting the consensus keeps on the shipped data).
+CONSENSUS_EXAMPLE = "short catalogue (250 pages)"
+ONE_SETTING = {"n_components": 10, "min_samples": 10}
+
+
+@reference
+def consensus_example() -> tuple:
+    """``(settings table, ARI with the consensus, ARI with ONE_SETTING alone)`` on ``CONSENSUS_EXAMPLE``.
+
+    The ARI is over the interested readers, after placing, as in the attribution table.
+    """
+    n_pages = VARIANTS[CONSENSUS_EXAMPLE]
+    U, ev = variant_vectors.shared(n_pages)
+    t = variant.shared(n_pages)[1].reindex(ev.index)
+    labels_, _, _, table = variant_pipeline.shared(n_pages)
+    alone = embeddings._segment_users(U, ev, settings=[ONE_SETTING, ONE_SETTING])[0]
+    return (table, quality(labels_.reindex(ev.index).to_numpy(), t)["ari_interested"],
+            quality(alone.reindex(ev.index).to_numpy(), t)["ari_interested"])
+
+
+def _clickstreams(progress: bool):
+    """The clickstreams of the attribution table, in order, behind a progress bar when asked."""
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    import sys
+
+    from tqdm import tqdm  # a text bar, to stdout: Jupyter shows stderr in a red box
+
+    return tqdm([SHIPPED, *VARIANTS], desc="attribution, one clickstream at a time", unit="clickstream",
+                disable=not progress, leave=False, file=sys.stdout)
+
+
+def attribution(progress: bool = False) -> pd.DataFrame:
+    """The attribution table on the shipped data and the two variants (rows: data, representation).
+
+    Each clickstream's part is computed once per kernel (``attribution_of``); you get a
+    copy. ``progress=True`` shows a progress bar (tqdm), one step per clickstream (ten
+    seconds or so each); the numbers are the same either way.
+    """
+    tables = {}
+    for name in (bar := _clickstreams(progress)):
+        bar.set_postfix_str(name)
+        tables[name] = attribution_of.shared(name)[0]
     return pd.concat(tables, names=["clickstream", "representation"])
+
+
+def clusters_holding(segment: str, clickstream: str = SHIPPED, share: float = 0.1) -> pd.Series:
+    """Per representation: how many clusters of "HDBSCAN + placing" each hold ``share`` or more of a planted segment."""
+    n_pages = VARIANTS.get(clickstream)
+    t = segments.shared() if n_pages is None else variant.shared(n_pages)[1]
+    out = {}
+    for rep, lab in attribution_of.shared(clickstream)[2].items():
+        members = lab[t.reindex(lab.index).to_numpy() == segment]
+        counts = members[members >= 0].value_counts()
+        out[rep] = int((counts >= share * len(members)).sum())
+    return pd.Series(out, name=f"clusters holding {share:.0%} or more of the {segment} readers")
+
+
+def umap_by_seed() -> pd.DataFrame:
+    """The UMAP recipe's ARI over the interested readers for each UMAP seed (rows: clickstreams)."""
+    return pd.DataFrame({name: attribution_of.shared(name)[1] for name in [SHIPPED, *VARIANTS]}).T
 
 
 @reference
@@ -450,6 +578,18 @@ def _study(clickstreams: str, pipeline: str, column: str) -> float:
     return float(robustness.shared().loc[(clickstreams, pipeline), column])
 
 
+def _cell(clickstream: str, algorithm: str) -> float:
+    """A cell of the attribution table, on the embeddings."""
+    return float(attribution_of.shared(clickstream)[0].loc["embeddings", algorithm])
+
+
+def _seeds(clickstream: str):
+    return attribution_of.shared(clickstream)[1]
+
+
+SHORT, LONG = list(VARIANTS)
+
+
 PROSE_FIGURES = [
     ProseFigure("296", lambda: len(articles.shared()), "{}", "articles in the catalogue"),
     ProseFigure("2%", lambda: SMALL_SESSIONS / len(sequences.shared()), "{:.0%}", "share of sessions in the sample"),
@@ -476,4 +616,23 @@ PROSE_FIGURES = [
                 "new defaults, knob extremes worst"),
     ProseFigure("81%", lambda: _study("independent generator", "new defaults", "casual placed"), "{:.0%}",
                 "new defaults, independent, casual placed"),
+    ProseFigure("36", lambda: int(robustness.shared().xs("new defaults", level="pipeline")["n"].sum()), "{}",
+                "clickstreams of the study"),
+    # section 9: the settings on the shipped data
+    ProseFigure("28%", lambda: settings_table.shared()["noise share"].min(), "{:.0%}", "least noise of a setting"),
+    ProseFigure("36%", lambda: settings_table.shared()["noise share"].max(), "{:.0%}", "most noise of a setting"),
+    ProseFigure("0.710", lambda: settings_table.shared()["agreement"].min(), "{:.3f}", "lowest agreement"),
+    ProseFigure("0.772", lambda: settings_table.shared()["agreement"].max(), "{:.3f}", "highest agreement"),
+    # section 14: the attribution table (embeddings rows) and the UMAP seeds
+    ProseFigure("0.976", lambda: _cell(SHIPPED, "UMAP + HDBSCAN"), "{:.3f}", "UMAP + HDBSCAN, shipped"),
+    ProseFigure("0.978", lambda: _cell(SHIPPED, "HDBSCAN + placing"), "{:.3f}", "pipeline, shipped"),
+    ProseFigure("0.885", lambda: _cell(SHORT, "UMAP + HDBSCAN"), "{:.3f}", "UMAP + HDBSCAN, short catalogue"),
+    ProseFigure("0.953", lambda: _cell(SHORT, "HDBSCAN + placing"), "{:.3f}", "pipeline, short catalogue"),
+    ProseFigure("0.808", lambda: _cell(LONG, "UMAP + HDBSCAN"), "{:.3f}", "UMAP + HDBSCAN, long catalogue"),
+    ProseFigure("0.951", lambda: _cell(LONG, "HDBSCAN + placing"), "{:.3f}", "pipeline, long catalogue"),
+    ProseFigure("0.738", lambda: _seeds(LONG).min(), "{:.3f}", "UMAP + HDBSCAN, long catalogue, worst seed"),
+    ProseFigure("0.953", lambda: _seeds(LONG).max(), "{:.3f}", "UMAP + HDBSCAN, long catalogue, best seed"),
+    # section 14: the consensus at work
+    ProseFigure("0.770", lambda: consensus_example.shared()[2], "{:.3f}", "short catalogue, one setting alone"),
+    ProseFigure("0.953", lambda: consensus_example.shared()[1], "{:.3f}", "short catalogue, consensus"),
 ]
