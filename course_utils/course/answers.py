@@ -74,6 +74,12 @@ def expected(what: str, answer) -> AnswerError:
     return AnswerError(f"Expected {what}, got {describe(answer)}.")
 
 
+def mismatch(what: str, got: str) -> AnswerError:
+    """The one message for an answer of the right kind but the wrong size or type inside:
+    "Expected <what>, got <got>." (``got`` says what came, e.g. ``"12 rows"``, ``"dtype object"``)."""
+    return AnswerError(f"Expected {what}, got {got}.")
+
+
 def guard(what, answer, convert):
     """Run ``convert()``; any error while touching the answer becomes an AnswerError.
 

@@ -275,7 +275,7 @@ class RFMTable(ValueExercise):
             if len(t) > len(ref):
                 raise AnswerError(f"{len(t)} rows for {len(ref)} customers. One row per customer: group by "
                                   "CustomerID (and start from `clean`, which has no missing ids).")
-            raise AnswerError(f"Expected one row for each of the {len(ref)} customers in `clean`, got {len(t)} rows.")
+            raise answers.mismatch(f"one row for each of the {len(ref)} customers in `clean`", f"{len(t)} rows")
         t = answers.aligned(t[COLS], ref.index, "your table")
         if pd.api.types.is_timedelta64_dtype(t["recency"]):
             raise AnswerError("recency is a time difference; convert it to whole days with .dt.days.")
@@ -363,7 +363,7 @@ class RecencyScore(ValueExercise):
     def _convert(self, answer):
         ref = _r_ref()
         if isinstance(answer, (pd.Series, np.ndarray, list)) and np.ndim(answer) == 1 and len(answer) != len(ref):
-            raise AnswerError(f"Expected one score for each of the {len(ref)} customers, got {len(answer)}.")
+            raise answers.mismatch(f"one score for each of the {len(ref)} customers", f"{len(answer)}")
         try:
             s = answers.series(answer, "the scores", index=ref.index)
         except AnswerError as exc:
@@ -459,8 +459,8 @@ class ScaledFeatures(ValueExercise):
         arr = answers.array(answer, self.expects)
         if arr.shape != ref.shape:
             if arr.ndim == 2 and arr.shape[0] == ref.shape[0]:
-                raise AnswerError(f"Expected 3 columns (recency, frequency, monetary), got {arr.shape[1]}.")
-            raise AnswerError(f"Expected shape {ref.shape}, got {arr.shape}.")
+                raise answers.mismatch("3 columns (recency, frequency, monetary)", f"{arr.shape[1]}")
+            raise answers.mismatch(f"shape {ref.shape}", f"{arr.shape}")
         if not np.isfinite(arr).all():
             raise AnswerError("Your features have NaN or infinite values. Taking the log after standardising does "
                               "that (standardised values are negative): log first, then scale.")

@@ -245,7 +245,7 @@ class ClusterSilhouettes(ValueExercise):
                               "cluster label).")
         s = answers.series(answer, self.expects)
         if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            raise AnswerError(f"Expected numbers, got dtype {s.dtype}.")
+            raise answers.mismatch("numbers", f"dtype {s.dtype}")
         try:
             index = [int(v) for v in s.index]
         except (TypeError, ValueError):

@@ -52,7 +52,7 @@ def _labels(answer, n: int, what: str) -> np.ndarray:
     """One cluster label per user, else an AnswerError that says how many are expected."""
     length = _length(answer)
     if length is not None and length != n:
-        raise AnswerError(f"Expected one label per user ({n}), got {length}.")
+        raise answers.mismatch(f"one label per user ({n})", f"{length}")
     return answers.labels(answer, n, what)
 
 
@@ -317,9 +317,9 @@ class Gaps(ValueExercise):
         if pd.api.types.is_timedelta64_dtype(s):
             s = s.dt.total_seconds()
         if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_complex_dtype(s):
-            raise AnswerError(f"Expected seconds as numbers, got dtype {s.dtype}.")
+            raise answers.mismatch("seconds as numbers", f"dtype {s.dtype}")
         if len(s) != len(ref):
-            raise AnswerError(f"Expected one gap per event ({len(ref):,}), got {len(s):,}.")
+            raise answers.mismatch(f"one gap per event ({len(ref):,})", f"{len(s):,}")
         s = s.astype(float)
         if not isinstance(answer, pd.Series):
             return s.set_axis(ref.index)  # an array follows the events sorted by user, then time
@@ -541,13 +541,13 @@ class IdfWeights(ValueExercise):
         ref = _idf()
         s = answers.series(answer, self.expects)
         if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or pd.api.types.is_complex_dtype(s):
-            raise AnswerError(f"Expected numbers, got dtype {s.dtype}.")
+            raise answers.mismatch("numbers", f"dtype {s.dtype}")
         keys = {id_key(p) for p in s.index}
         if keys != set(ref.index):
             if "home" not in keys and len(s) == len(ref):
                 raise AnswerError("The index should be the page ids (groupby('page')), so each weight says which "
                                   "page it is.")
-            raise AnswerError(f"Expected one weight for each of the {len(ref)} pages viewed, got {len(s)} entries.")
+            raise answers.mismatch(f"one weight for each of the {len(ref)} pages viewed", f"{len(s)} entries")
         return answers.aligned(s.astype(float), ref.index, "your weights")
 
     def same(self, value, other):

@@ -58,7 +58,7 @@ def _one_column(answer, expects: str, kinds=(pd.Series,)):
 
 def _require_real(values) -> None:
     if not pd.api.types.is_numeric_dtype(values) or values.dtype.kind in "bc":
-        raise AnswerError(f"Expected numbers, got dtype {values.dtype}.")
+        raise answers.mismatch("numbers", f"dtype {values.dtype}")
 
 
 # -- q1 -------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ class WeekNumbers(ValueExercise):
             answer = answer if aligned is None else aligned  # another row order of watch's rows is fine
         values = pd.Series(np.asarray(answer).ravel())
         if len(values) != n:
-            raise AnswerError(f"Expected one week per view ({n:,}), got {len(values):,}.")
+            raise answers.mismatch(f"one week per view ({n:,})", f"{len(values):,}")
         _require_real(values)
         return values.to_numpy(dtype=float)
 
@@ -265,7 +265,7 @@ class UpdateLoop(ValueExercise):
             if missing:
                 raise AnswerError(f"Expected weeks 4 to 12 as keys; missing {missing}.")
             given = [int(k) if isinstance(k, (int, np.integer)) else k for k in answer]
-            raise AnswerError(f"Expected weeks 4 to 12 as keys, got {sorted(given, key=str)}.")
+            raise answers.mismatch("weeks 4 to 12 as keys", f"{sorted(given, key=str)}")
         return {week: self._week(answer[keys[week]], week, ref[week]) for week in sorted(ref)}
 
     @staticmethod
@@ -354,9 +354,9 @@ class MatchCentroids(ValueExercise):
         except Exception:  # whatever np.asarray chokes on is not an order
             raise answers.expected(self.expects, answer) from None
         if order.shape != ref.shape:
-            raise AnswerError(f"Expected {self.expects}, got shape {order.shape}.")
+            raise answers.mismatch(self.expects, f"shape {order.shape}")
         if order.dtype.kind not in "iu":
-            raise AnswerError(f"Expected whole numbers (positions of new centroids), got dtype {order.dtype}.")
+            raise answers.mismatch("whole numbers (positions of new centroids)", f"dtype {order.dtype}")
         return order.astype(int)
 
     def same(self, value, other):
@@ -419,7 +419,7 @@ class SegmentSizesSQL(ValueExercise):
             raise AnswerError(f"Expected columns week, segment, viewers; got {list(table.columns)}.")
         value_cols = [c for c, name in zip(table.columns, names) if name not in ("week", "segment")]
         if len(value_cols) != 1:
-            raise AnswerError(f"Expected one count column (viewers) besides week and segment, got {value_cols}.")
+            raise answers.mismatch("one count column (viewers) besides week and segment", f"{value_cols}")
         position = {name: i for i, name in enumerate(names)}  # the last column of each name
         try:
             got = pd.DataFrame({col: pd.to_numeric(table.iloc[:, position[name]], errors="coerce")
@@ -431,7 +431,7 @@ class SegmentSizesSQL(ValueExercise):
             raise AnswerError("Some values are not numbers.")
         got = got.sort_values(["week", "segment"]).reset_index(drop=True)
         if len(got) != len(ref):
-            raise AnswerError(f"Expected {len(ref)} rows (12 weeks x {lesson.N_SEGMENTS} segments), got {len(got)}.")
+            raise answers.mismatch(f"{len(ref)} rows (12 weeks x {lesson.N_SEGMENTS} segments)", f"{len(got)}")
         if not (got[["week", "segment"]].to_numpy() == ref[["week", "segment"]].to_numpy()).all():
             raise AnswerError(f"Expected one row for each week (1 to 12) and segment (0 to {lesson.N_SEGMENTS - 1}); "
                               "some of your week or segment values differ. Count the assignments table as it is.")
